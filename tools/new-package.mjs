@@ -30,7 +30,7 @@ json('tsconfig.lib.json', {
 json('tsconfig.spec.json', {
   extends: `${up}tsconfig.base.json`,
   compilerOptions: { outDir: './out-tsc/vitest', types: ['node', 'vitest/globals'], noUnusedLocals: false },
-  include: ['vitest.config.ts', 'src/**/*.ts', 'bench/**/*.ts'], references: [{ path: './tsconfig.lib.json' }],
+  include: ['src/**/*.ts', 'bench/**/*.ts'], references: [{ path: './tsconfig.lib.json' }],
 });
 writeFileSync(join(dir, 'vitest.config.ts'), `export { default } from '${up}vitest.shared.js';\n`);
 writeFileSync(join(dir, 'src/index.ts'), '');

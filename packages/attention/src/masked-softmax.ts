@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import './register-gradients.js';
 
 /** Which keys a query may attend to. */
 export interface MaskOptions {

@@ -3,7 +3,6 @@ import { batchedMatMul } from './batched-matmul.js';
 import { type MaskOptions, maskedSoftmax } from './masked-softmax.js';
 import { FusedScaledDotProductAttention, type FusedAttentionAttrs } from './kernels/kernel-names.js';
 import './kernels/fused-attention-gradient.js';
-import './register-gradients.js';
 
 /** Options of {@link scaledDotProductAttention}. */
 export interface AttentionOptions extends MaskOptions {

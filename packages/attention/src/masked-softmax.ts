@@ -14,13 +14,18 @@ export interface MaskOptions {
 }
 
 /**
- * Combines `validLens` and `mask` into one boolean tensor broadcastable to `scores`, or undefined
- * when nothing is masked.
+ * Combines `validLens` and `mask` into one boolean tensor broadcastable to scores of shape
+ * `scoresShape` ([..., Tq, Tk]), or undefined when nothing is masked.
+ *
+ * @example
+ * ```ts
+ * attentionKeep([2, 1, 4], { validLens: [1, 3] })!.print(); // [[[T,F,F,F]], [[T,T,T,F]]]
+ * ```
  */
-export function attentionKeep(scores: tf.Tensor, { validLens, mask }: MaskOptions): tf.Tensor | undefined {
+export function attentionKeep(scoresShape: number[], { validLens, mask }: MaskOptions): tf.Tensor | undefined {
   return tf.tidy(() => {
     let keep: tf.Tensor | undefined;
-    if (validLens !== undefined) keep = keepFromValidLens(scores.shape, validLens);
+    if (validLens !== undefined) keep = keepFromValidLens(scoresShape, validLens);
     if (mask !== undefined) {
       if (mask.dtype !== 'bool') throw new Error(`mask: expected dtype bool, got ${mask.dtype}`);
       keep = keep ? tf.logicalAnd(keep, mask) : mask.clone();
@@ -66,7 +71,7 @@ const ones = (n: number) => new Array<number>(Math.max(n, 0)).fill(1);
  */
 export function maskedSoftmax(scores: tf.Tensor, options: MaskOptions = {}): tf.Tensor {
   return tf.tidy(() => {
-    const keep = attentionKeep(scores, options);
+    const keep = attentionKeep(scores.shape, options);
     if (!keep) return tf.softmax(scores);
     const keepAll = tf.broadcastTo(keep, scores.shape);
     // A finite stand-in for −∞ keeps max() finite for fully masked rows.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchedMatMul } from './batched-matmul.js';
-import { type MaskOptions, maskedSoftmax } from './masked-softmax.js';
+import { composedAttention } from './composed-attention.js';
+import { type MaskOptions, attentionKeep } from './masked-softmax.js';
 import { FusedScaledDotProductAttention, type FusedAttentionAttrs } from './kernels/kernel-names.js';
 import './kernels/fused-attention-gradient.js';
 
@@ -70,14 +70,12 @@ export function scaledDotProductAttention(
     return { output: runFused(q, k, v, scale, options.causal ?? false, fusedKeyLengths) };
   }
   return tf.tidy(() => {
-    const scores = tf.mul(batchedMatMul(q, k, true), scale);
     const causal = options.causal ? causalMask(q.shape[q.rank - 2]!, k.shape[k.rank - 2]!) : undefined;
     const mask = causal && options.mask ? tf.logicalAnd(options.mask, causal) : (causal ?? options.mask);
-    let weights = maskedSoftmax(scores, { validLens: options.validLens, mask });
-    const pooled = options.dropout ? tf.dropout(weights, options.dropout, undefined, options.seed) : weights;
-    const output = batchedMatMul(pooled, v);
-    if (!returnWeights) return { output };
-    return { output, weights };
+    const scoresShape = [...q.shape.slice(0, -1), k.shape[k.rank - 2]!];
+    const keep = attentionKeep(scoresShape, { validLens: options.validLens, mask });
+    const { dropout, seed } = options;
+    return composedAttention(q, k, v, { scale, keep, dropout, seed, returnWeights });
   });
 }
 

@@ -29,7 +29,7 @@ describe.each(BACKENDS)('maskedSoftmax on %s', (backend) => {
     },
   ];
 
-  it.each(cases)('matches float64: $name', async ({ opts, keep }, ctx) => {
+  it.for(cases)('matches float64: $name', async ({ opts, keep }, ctx) => {
     await backendOrSkip(ctx, backend);
     const w = maskedSoftmax(scores(), opts());
     const data = await w.data();

@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scaledDotProductAttention } from '@heed/attention';
+import { inCI, matmul, maskedSoftmaxRows, maxRelativeError, randomMatrix, seededRandom, transpose } from '@heed/testing';
+import { fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
+
+let init: WebGPUInit;
+beforeAll(async () => {
+  init = await initWebGPU({ fallback: inCI ? null : 'cpu' });
+});
+
+const skipUnlessGPU = (ctx: { skip: (note?: string) => never }) => {
+  if (init.backend !== 'webgpu') ctx.skip(`no WebGPU adapter: ${init.reason}`);
+};
+
+/** float64 reference for BH slices of [T, d] matrices. */
+function reference(qs: number[][][], ks: number[][][], vs: number[][][], scale: number, keep: (s: number, i: number, j: number) => boolean) {
+  return qs.map((q, s) => matmul(maskedSoftmaxRows(matmul(q, transpose(ks[s]!)).map((r) => r.map((x) => x * scale)), (i, j) => keep(s, i, j)), vs[s]!));
+}
+
+function run(bh: number, tq: number, tk: number, d: number, dv: number, opts: { causal?: boolean; validLens?: number[]; scale?: number; spread?: number }) {
+  const rand = seededRandom(bh * 1000 + tq + d);
+  const spread = opts.spread ?? 1;
+  const qs = Array.from({ length: bh }, () => randomMatrix(rand, tq, d, -spread, spread));
+  const ks = Array.from({ length: bh }, () => randomMatrix(rand, tk, d, -spread, spread));
+  const vs = Array.from({ length: bh }, () => randomMatrix(rand, tk, dv));
+  const scale = opts.scale ?? 1 / Math.sqrt(d);
+  const lens = opts.validLens ?? new Array<number>(bh).fill(tk);
+  const expected = reference(qs, ks, vs, scale, (s, i, j) => j < lens[s]! && (!opts.causal || j <= i));
+  const { output } = scaledDotProductAttention(
+    tf.tensor(qs.flat(2), [bh, tq, d]), tf.tensor(ks.flat(2), [bh, tk, d]), tf.tensor(vs.flat(2), [bh, tk, dv]),
+    { causal: opts.causal, validLens: opts.validLens, scale: opts.scale, returnWeights: false },
+  );
+  return { output, expected };
+}
+
+describe('flash attention on WebGPU', () => {
+  it('registers its kernels for webgpu', (ctx) => {
+    skipUnlessGPU(ctx);
+    expect(fusedKernelNames.length).toBeGreaterThan(0);
+    for (const name of fusedKernelNames) expect(tf.getKernel(name, 'webgpu')).toBeDefined();
+    expect(tf.getBackend()).toBe('webgpu');
+  });
+
+  it.for([
+    { name: 'N=333 plain', causal: false },
+    { name: 'N=333 causal', causal: true },
+  ])('matches float64 to 1e-4: $name', async ({ causal }, ctx) => {
+    skipUnlessGPU(ctx);
+    const { output, expected } = run(2, 333, 333, 64, 64, { causal });
+    expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
+  });
+
+  it.for([16, 32, 48, 80, 128])('handles head dim %i with odd lengths, padding and a fully masked slice', async (d, ctx) => {
+    skipUnlessGPU(ctx);
+    const { output, expected } = run(3, 37, 70, d, d === 80 ? 24 : d, { validLens: [70, 13, 0], causal: d === 48 });
+    const data = await output.data();
+    expect(data.every(Number.isFinite)).toBe(true);
+    expect(maxRelativeError(data, expected)).toBeLessThan(1e-4);
+  });
+
+  it('is exact for ±1e4 logits', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const { output, expected } = run(1, 20, 45, 16, 8, { scale: 1e3, spread: 3 });
+    expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
+  });
+
+  it('never allocates an N×N buffer: N=4096, d=64 peaks under a quarter of one', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const n = 4096, d = 64;
+    const [q, k, v] = [1, 2, 3].map((seed) => tf.randomUniform([1, n, d], -1, 1, 'float32', seed));
+    let rows: Float32Array | undefined;
+    const profile = await tf.profile(async () => {
+      const { output } = scaledDotProductAttention(q!, k!, v!, { returnWeights: false });
+      const data = await output.data();
+      rows = Float32Array.from([...data.subarray(0, d), ...data.subarray((n - 1) * d)]);
+      output.dispose();
+    });
+    expect(profile.kernelNames).toContain('HeedFusedScaledDotProductAttention');
+    expect(profile.peakBytes - 3 * n * d * 4).toBeLessThan((n * n * 4) / 4);
+    // And the result is right: the first and last query rows against float64.
+    const [qa, ka, va] = await Promise.all([q!, k!, v!].map(async (t) => Array.from(await t.data())));
+    const matrix = (a: number[], r: number[]) => r.map((i) => a.slice(i * d, (i + 1) * d));
+    const all = Array.from({ length: n }, (_, i) => i);
+    const expected = reference([matrix(qa!, [0, n - 1])], [matrix(ka!, all)], [matrix(va!, all)], 1 / Math.sqrt(d), () => true);
+    expect(maxRelativeError(rows!, expected)).toBeLessThan(1e-4);
+  });
+});

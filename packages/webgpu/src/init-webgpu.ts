@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { registerFusedKernels } from './register-fused-kernels.js';
+
+/** Options of {@link initWebGPU}. */
+export interface InitWebGPUOptions {
+  /** Adapter preference passed to `requestAdapter`. Default 'high-performance'. */
+  powerPreference?: GPUPowerPreference;
+  /** Backend to use when WebGPU is unavailable. Default 'wasm'; `null` throws instead. */
+  fallback?: 'wasm' | 'cpu' | null;
+  /** Extra Dawn toggles in Node, e.g. ['enable-dawn-features=allow_unsafe_apis']. */
+  dawnFlags?: string[];
+}
+
+/** What {@link initWebGPU} got. */
+export interface WebGPUInit {
+  /** The active tfjs backend name: 'webgpu', or the fallback. */
+  backend: string;
+  /** Vendor / architecture / description of the adapter, when WebGPU is active. */
+  adapterInfo?: { vendor: string; architecture: string; device: string; description: string };
+  /** Limits the device was created with (the adapter's maxima for those that matter here). */
+  limits?: Record<string, number>;
+  /** Optional features enabled on the device (subgroups, timestamp-query, shader-f16…). */
+  features?: string[];
+  /** Why the fallback is active, or notes on the driver choice. */
+  reason?: string;
+}
+
+const USEFUL_FEATURES: GPUFeatureName[] = ['subgroups', 'timestamp-query', 'shader-f16'] as GPUFeatureName[];
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupsPerDimension',
+] as const;
+
+let pending: Promise<WebGPUInit> | undefined;
+
+/**
+ * Makes WebGPU the active tfjs backend, in browsers and in Node (Dawn), with the adapter's larger
+ * limits and useful features, and registers Heed's fused kernels for it. Without an adapter it
+ * activates the fallback backend and says why. Safe to call more than once.
+ *
+ * @example
+ * ```ts
+ * import { initWebGPU } from '@heed/webgpu';
+ * const { backend, adapterInfo, reason } = await initWebGPU();
+ * console.log(backend, adapterInfo?.description ?? reason);
+ * ```
+ */
+export function initWebGPU(options: InitWebGPUOptions = {}): Promise<WebGPUInit> {
+  pending ??= setUp(options);
+  return pending;
+}
+
+async function setUp(options: InitWebGPUOptions): Promise<WebGPUInit> {
+  const notes: string[] = [];
+  try {
+    const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+    if (!nav?.gpu && typeof process !== 'undefined' && process.versions?.node) {
+      const { installNodeGPU } = await import('./node-gpu.js');
+      notes.push(await installNodeGPU(options.dawnFlags));
+    }
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) throw new Error('this environment has no navigator.gpu');
+    const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+    if (!adapter) throw new Error('no WebGPU adapter found');
+    const features = USEFUL_FEATURES.filter((f) => adapter.features.has(f));
+    const requiredLimits: Record<string, number> = {};
+    for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+    const device = await adapter.requestDevice({ requiredFeatures: features, requiredLimits });
+    const info = adapter.info;
+    // The package registers 'webgpu' at import when navigator.gpu exists; ours replaces that
+    // factory (before either is initialised) so the device carries the limits and features above.
+    const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+    if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', () => new WebGPUBackend(device, info), 3);
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs failed to initialise the webgpu backend');
+    registerFusedKernels();
+    return {
+      backend: 'webgpu',
+      adapterInfo: { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description },
+      limits: requiredLimits,
+      features: [...device.features] as string[],
+      reason: notes.join('; ') || undefined,
+    };
+  } catch (error) {
+    const reason = `WebGPU unavailable: ${(error as Error).message}`;
+    if (options.fallback === null) throw new Error(reason);
+    const fallback = options.fallback ?? 'wasm';
+    if (fallback === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    await tf.setBackend(fallback);
+    console.warn(`[heed] ${reason} — using ${fallback}`);
+    return { backend: fallback, reason };
+  }
+}

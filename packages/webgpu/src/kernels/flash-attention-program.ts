@@ -1,0 +1,131 @@
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+
+/** Tile sizes for one compiled variant of the kernel. */
+export interface FlashAttentionTiles {
+  /** Query rows per workgroup (one invocation each). */
+  rows: number;
+  /** Keys per K/V tile held in workgroup memory. */
+  keys: number;
+}
+
+/**
+ * Picks tiles so that one K tile plus one V tile fit the workgroup storage limit, keeping key
+ * tiles as long as possible (fewer barriers) and rows within the invocation limit.
+ */
+export function chooseTiles(d: number, dv: number, limits: { maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number }): FlashAttentionTiles {
+  const rows = Math.min(64, limits.maxComputeInvocationsPerWorkgroup);
+  let keys = 64;
+  // 16 bytes of headroom for the kernel's other workgroup variable.
+  while (keys > 4 && keys * (d + dv) * 4 + 16 > limits.maxComputeWorkgroupStorageSize) keys /= 2;
+  return { rows, keys };
+}
+
+/**
+ * FlashAttention-2-style forward in WGSL for tfjs-backend-webgpu: each invocation owns one query
+ * row (q and the output accumulator in registers); K and V stream through workgroup memory one
+ * tile at a time; softmax is computed online (running max and sum, one rescale per tile), so no
+ * Tq×Tk buffer ever exists. Inputs q [BH, Tq, d], k [BH, Tk, d], v [BH, Tk, dv], keyLengths
+ * int32 [BH]; uniforms scale and causal. Output [BH, Tq, dv]; rows with no key give zeros.
+ */
+export class FlashAttentionProgram implements WebGPUProgram {
+  variableNames = ['q', 'k', 'v', 'keyLengths'];
+  uniforms = 'scale : f32, causal : i32,';
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+
+  constructor(
+    bh: number,
+    tq: number,
+    private readonly d: number,
+    private readonly dv: number,
+    private readonly tiles: FlashAttentionTiles,
+  ) {
+    this.outputShape = [bh, tq, dv];
+    this.dispatchLayout = { x: [0, 1, 2] };
+    this.workgroupSize = [tiles.rows, 1, 1];
+    this.dispatch = [Math.ceil(tq / tiles.rows), bh, 1];
+    this.shaderKey = `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}`;
+  }
+
+  getUserCode(): string {
+    const { d, dv } = this;
+    const { rows, keys } = this.tiles;
+    return `
+    const D = ${d};
+    const DV = ${dv};
+    const ROWS = ${rows};
+    const KEYS = ${keys};
+    const LOWEST = -3.402823e+38;
+    var<workgroup> kTile : array<f32, ${keys * d}>;
+    var<workgroup> vTile : array<f32, ${keys * dv}>;
+    var<workgroup> sharedGroupEnd : i32;
+
+    fn main(index : i32) {
+      let slice = i32(workgroupId.y);
+      let firstRow = i32(workgroupId.x) * ROWS;
+      let row = firstRow + i32(localId.x);
+      let tq = uniforms.qShape[1];
+      let tk = uniforms.kShape[1];
+      let causal = uniforms.causal != 0;
+      let len = min(keyLengths[slice], tk);
+      // Keys this row may see.
+      var rowEnd = select(len, min(len, row + 1), causal);
+      if (row >= tq) { rowEnd = 0; }
+      // Keys any row of the workgroup may see. tfjs keeps builtins in private variables, which
+      // WGSL cannot prove uniform, so the loop bound is broadcast through workgroup memory.
+      if (localIndex == 0u) { sharedGroupEnd = select(len, min(len, firstRow + ROWS), causal); }
+      let groupEnd = workgroupUniformLoad(&sharedGroupEnd);
+
+      var qRow : array<f32, D>;
+      if (row < tq) {
+        let base = (slice * tq + row) * D;
+        for (var c = 0; c < D; c++) { qRow[c] = q[base + c]; }
+      }
+      var acc : array<f32, DV>;
+      var m = LOWEST;
+      var l = 0.0;
+      var s : array<f32, KEYS>;
+
+      for (var start = 0; start < groupEnd; start += KEYS) {
+        let kBase = (slice * tk + start) * D;
+        let vBase = (slice * tk + start) * DV;
+        for (var i = i32(localIndex); i < KEYS * D; i += ROWS) {
+          kTile[i] = select(0.0, k[kBase + i], start + i / D < tk);
+        }
+        for (var i = i32(localIndex); i < KEYS * DV; i += ROWS) {
+          vTile[i] = select(0.0, v[vBase + i], start + i / DV < tk);
+        }
+        workgroupBarrier();
+        let count = min(KEYS, rowEnd - start);
+        if (count > 0) {
+          var tileMax = m;
+          for (var j = 0; j < count; j++) {
+            var dot = 0.0;
+            for (var c = 0; c < D; c++) { dot += qRow[c] * kTile[j * D + c]; }
+            s[j] = dot * uniforms.scale;
+            tileMax = max(tileMax, s[j]);
+          }
+          let rescale = exp(m - tileMax);
+          l *= rescale;
+          for (var c = 0; c < DV; c++) { acc[c] *= rescale; }
+          for (var j = 0; j < count; j++) {
+            let p = exp(s[j] - tileMax);
+            l += p;
+            for (var c = 0; c < DV; c++) { acc[c] += p * vTile[j * DV + c]; }
+          }
+          m = tileMax;
+        }
+        workgroupBarrier();
+      }
+      if (row < tq) {
+        let outBase = (slice * tq + row) * DV;
+        let inv = select(0.0, 1.0 / l, l > 0.0);
+        for (var c = 0; c < DV; c++) { result[outBase + c] = acc[c] * inv; }
+      }
+    }
+    `;
+  }
+}

@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '../register-gradients.js';
+
+/**
+ * Per-batch row gather: `x` [B, N, C] and int32 `indices` [B, ...rest] (values in [0, N)) →
+ * [B, ...rest, C] with out[b, …, :] = x[b, indices[b, …], :]. Differentiable in `x` on every
+ * backend: its gradient scatters with `scatterND` (summing repeats) rather than tfjs' gather
+ * gradient, which needs `UnsortedSegmentSum` — a kernel tfjs-wasm does not have.
+ *
+ * @example
+ * ```ts
+ * const x = tf.tensor3d([[[1], [2], [3]]]);               // [1, 3, 1]
+ * gatherRows(x, tf.tensor2d([[2, 0]], [1, 2], 'int32')); // [[[3], [1]]]
+ * ```
+ */
+export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
+  if (x.rank !== 3) throw new Error(`gatherRows: x must be [B, N, C], got [${x.shape}]`);
+  if (indices.dtype !== 'int32' || indices.rank < 1 || indices.shape[0] !== x.shape[0]) {
+    throw new Error(`gatherRows: indices must be int32 [${x.shape[0]}, ...], got ${indices.dtype} [${indices.shape}]`);
+  }
+  const [b, n, c] = x.shape as [number, number, number];
+  const rest = indices.shape.slice(1);
+  return tf.tidy(() => {
+    const offsets = tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(n, 'int32')), [b, ...rest.map(() => 1)]);
+    const flatIndices = tf.reshape(tf.add(indices, offsets), [-1]);
+    const rows = gatherFlat(tf.reshape(x, [b * n, c]), flatIndices);
+    return tf.reshape(rows, [b, ...rest, c]);
+  });
+}
+
+/** tf.gather along axis 0 of a 2-D tensor with a scatter-based gradient. */
+const gatherFlat = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [table, flatIndices, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  save([flatIndices]);
+  const rows = table.shape[0]!, cols = table.shape[1]!;
+  return {
+    value: tf.gather(table, flatIndices, 0),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const idx = saved[0]!;
+      const dTable = tf.scatterND(tf.reshape(idx, [-1, 1]), tf.reshape(dy, [-1, cols]), [rows, cols]);
+      return [dTable, tf.zerosLike(idx)];
+    },
+  };
+}) as (table: tf.Tensor, flatIndices: tf.Tensor) => tf.Tensor;

@@ -1,0 +1,4 @@
+export * from './program.js';
+export * from './errors.js';
+export * from './progress.js';
+export * from './backend.js';

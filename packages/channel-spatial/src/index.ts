@@ -8,3 +8,4 @@ export * from './cbam-spatial-gate.js';
 export * from './point-spatial-gate.js';
 export * from './cbam.js';
 export * from './eca.js';
+export * from './layers/index.js';

@@ -1,0 +1,1 @@
+export * from './additive-attention-layer.js';

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { maskedSoftmax } from './masked-softmax.js';
 
+/** Scores per slice from which per-slice 2-D matMuls beat one batched matMul on wasm. */
+const MIN_SLICE_SCORES = 64 * 64;
+
 /** What {@link composedAttention} needs beyond Q, K, V: everything already resolved. */
 export interface ComposedAttentionParams {
   scale: number;
@@ -32,7 +35,9 @@ export function composedAttention(
     const v3 = tf.reshape(v, [slices, tk, dv]);
     const keep3 = p.keep ? tf.reshape(tf.broadcastTo(p.keep, [...lead, tq, tk]), [slices, tq, tk]) : undefined;
 
-    const perSlice = tf.getBackend() === 'wasm' && slices > 1;
+    // Small slices (e.g. 8×8 in training a tiny model) cost more in per-op overhead than the
+    // batched matMul loses: slice only when each [Tq, Tk] block is sizeable.
+    const perSlice = tf.getBackend() === 'wasm' && slices > 1 && tq * tk >= MIN_SLICE_SCORES;
     // tf.slice, not tf.unstack: wasm's Unpack is ~10x slower than its native Slice (measured).
     const split = (t: tf.Tensor | undefined) => {
       if (t === undefined) return undefined;

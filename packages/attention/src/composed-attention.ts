@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { prefersSlices, sliceBatch } from './batched-matmul.js';
 import { maskedSoftmax } from './masked-softmax.js';
-
-/** Scores per slice from which per-slice 2-D matMuls beat one batched matMul on wasm. */
-const MIN_SLICE_SCORES = 64 * 64;
 
 /** What {@link composedAttention} needs beyond Q, K, V: everything already resolved. */
 export interface ComposedAttentionParams {
@@ -17,10 +15,9 @@ export interface ComposedAttentionParams {
 /**
  * softmax(scale·Q Kᵀ, masked) V from tfjs ops, for [..., T, d] inputs with matching leading dims.
  *
- * Why slices on wasm: tfjs-wasm's batched matMul is ~25× slower than its 2-D matMul and its
- * `transposeB` path ~5× slower than a pre-transposed operand (PLATFORM.md). So on wasm every
- * batch×head slice runs its own 2-D pipeline (Q scaled before the product, which is cheaper than
- * scaling the scores; the [Tq, Tk] scores stay slice-sized); elsewhere one batched pipeline runs.
+ * On wasm, when {@link prefersSlices} says so, every batch×head slice runs its own 2-D pipeline
+ * (the [Tq, Tk] scores stay slice-sized); elsewhere one batched pipeline runs. Q is scaled before
+ * the product, which is cheaper than scaling the scores.
  */
 export function composedAttention(
   q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, p: ComposedAttentionParams,
@@ -35,16 +32,8 @@ export function composedAttention(
     const v3 = tf.reshape(v, [slices, tk, dv]);
     const keep3 = p.keep ? tf.reshape(tf.broadcastTo(p.keep, [...lead, tq, tk]), [slices, tq, tk]) : undefined;
 
-    // Small slices (e.g. 8×8 in training a tiny model) cost more in per-op overhead than the
-    // batched matMul loses: slice only when each [Tq, Tk] block is sizeable.
-    const perSlice = tf.getBackend() === 'wasm' && slices > 1 && tq * tk >= MIN_SLICE_SCORES;
-    // tf.slice, not tf.unstack: wasm's Unpack is ~10x slower than its native Slice (measured).
-    const split = (t: tf.Tensor | undefined) => {
-      if (t === undefined) return undefined;
-      if (!perSlice) return [t];
-      const [, rows, cols] = t.shape as [number, number, number];
-      return Array.from({ length: slices }, (_, i) => tf.reshape(tf.slice(t, [i, 0, 0], [1, rows, cols]), [rows, cols]));
-    };
+    const perSlice = prefersSlices(slices, tq, tk);
+    const split = (t: tf.Tensor | undefined) => (t === undefined ? undefined : perSlice ? sliceBatch(t) : [t]);
     const [qs, kTs, vs, keeps] = [split(q3)!, split(kT3)!, split(v3)!, split(keep3)];
     const outputs: tf.Tensor[] = [];
     const weights: tf.Tensor[] = [];

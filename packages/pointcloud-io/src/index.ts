@@ -1,0 +1,10 @@
+export { PointCloudError, type PointCloudErrorCode, type PointCloudErrorLocation } from './errors.js';
+export type { Bounds, LazOptions, PointCloud, PointCloudFormat, ReadOptions, ReadResult, ScalarArray } from './types.js';
+export { colorChannels, computeBounds, pointCount, selectPoints, validatePointCloud } from './point-cloud.js';
+export { readPly } from './ply/read-ply.js';
+export { readPcd } from './pcd/read-pcd.js';
+export { readXyz } from './xyz/read-xyz.js';
+export { readOff } from './off/read-off.js';
+export { readLas } from './las/read-las.js';
+export { readPointCloud } from './read-point-cloud.js';
+export { detectFormat, formatFromFileName } from './detect-format.js';

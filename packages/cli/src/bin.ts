@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { createProgram } from './program.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerInfoCommand } from './commands/info.js';
 import { EXIT_OK, describeError, exitCodeFor } from './errors.js';
 
-const program = createProgram([registerDemoCommand]);
+const program = createProgram([registerDemoCommand, registerInfoCommand]);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -1,6 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
-import { ParametricNadarayaWatson, nadarayaWatson } from '@heed/attention';
 import { useCliBackend } from '../backend.js';
 import { progressBar } from '../progress.js';
 
@@ -37,6 +35,9 @@ export function registerDemoCommand(program: Command): void {
     .option('--seed <n>', 'random seed', '1')
     .option('--epochs <n>', 'gradient steps', '150')
     .action(async (opts: { seed: string; epochs: string }) => {
+      // Loaded on use, so that other commands start without tfjs.
+      const tf = await import('@tensorflow/tfjs-core');
+      const { ParametricNadarayaWatson, nadarayaWatson } = await import('@heed/attention');
       const backend = await useCliBackend();
       const rand = random(Number(opts.seed));
       const f = (x: number) => 2 * Math.sin(x) + x ** 0.8;

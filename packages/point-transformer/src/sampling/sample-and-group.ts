@@ -41,17 +41,38 @@ export function sampleAndGroup(npoint: number | 'all', nsample: number, xyz: tf.
     throw new Error(`sampleAndGroup: points must be [${b}, ${n}, D] to match xyz [${xyz.shape}], got [${points.shape}]`);
   }
   return tf.tidy(() => {
-    const centres = npoint === 'all'
-      ? tf.tile(tf.reshape(tf.range(0, n, 1, 'int32'), [1, n]), [b, 1]) as tf.Tensor2D
-      : farthestPointSample(xyz, npoint);
-    const newXyz = gatherRows(xyz, centres) as tf.Tensor3D;
+    const { newXyz, centres, neighbours } = sampleAndGroupIndices(npoint, nsample, xyz);
     const centreFeatures = tf.expandDims(gatherRows(points, centres), 2); // [B, S, 1, D]
-    const neighbours = kNearestNeighbours(newXyz, xyz, nsample);
     const neighbourFeatures = gatherRows(points, neighbours); // [B, S, K, D]
     const grouped = tf.concat([
       tf.sub(neighbourFeatures, centreFeatures),
       tf.tile(centreFeatures, [1, 1, nsample, 1]),
     ], 3) as tf.Tensor4D;
     return { newXyz, grouped, centres, neighbours };
+  });
+}
+
+/** The index half of {@link sampleAndGroup}: centres, their coordinates and their neighbours. */
+export type GroupIndices = Omit<GroupedPoints, 'grouped'>;
+
+/**
+ * The sampling and neighbour search of {@link sampleAndGroup} without gathering features: FPS
+ * centres (or every point for `'all'`), their xyz, and each centre's `nsample` nearest points.
+ * Lets a consumer gather projected features instead of raw ones (see `LocalOp.applyIndexed`).
+ *
+ * @example
+ * ```ts
+ * const { newXyz, centres, neighbours } = sampleAndGroupIndices(512, 32, xyz); // [B,512,3], [B,512], [B,512,32]
+ * ```
+ */
+export function sampleAndGroupIndices(npoint: number | 'all', nsample: number, xyz: tf.Tensor3D): GroupIndices {
+  const [b, n] = checkPoints('sampleAndGroup', 'xyz', xyz);
+  return tf.tidy(() => {
+    const centres = npoint === 'all'
+      ? tf.tile(tf.reshape(tf.range(0, n, 1, 'int32'), [1, n]), [b, 1]) as tf.Tensor2D
+      : farthestPointSample(xyz, npoint);
+    const newXyz = gatherRows(xyz, centres) as tf.Tensor3D;
+    const neighbours = kNearestNeighbours(newXyz, xyz, nsample);
+    return { newXyz, centres, neighbours };
   });
 }

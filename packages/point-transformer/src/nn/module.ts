@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type HostTensor, numel, toFloat32 } from './host-tensor.js';
+
+/**
+ * How a tfjs weight relates to its PyTorch tensor. Heed is channels-last and multiplies
+ * `x [M, in] · W [in, out]`, so `Conv1d` weights [out, in, 1] and `Linear` weights [out, in] are
+ * stored transposed; everything else keeps its shape.
+ */
+export type TorchLayout = 'as-is' | 'linear' | 'conv1d';
+
+/** One tfjs variable with the PyTorch shape and layout it is saved and loaded in. */
+export class Param {
+  readonly variable: tf.Variable;
+
+  constructor(readonly torchShape: number[], readonly layout: TorchLayout, init: tf.Tensor, trainable = true) {
+    this.variable = tf.variable(init, trainable);
+    init.dispose();
+  }
+
+  /** The value in PyTorch layout. */
+  toTorch(): HostTensor {
+    const data = tf.tidy(() => (this.layout === 'as-is' ? this.variable : tf.transpose(this.variable))).dataSync();
+    return { dtype: 'float32', shape: [...this.torchShape], data: Float32Array.from(data) };
+  }
+
+  /** Loads a value given in PyTorch layout; `key` names it in errors. */
+  fromTorch(t: HostTensor, key: string): void {
+    const got = t.shape.join(','), want = this.torchShape.join(',');
+    if (got !== want) throw new Error(`${key}: expected shape [${want}], got [${got}]`);
+    if (t.dtype === 'int64' || t.dtype === 'int32') throw new Error(`${key}: expected a floating-point tensor, got ${t.dtype}`);
+    const [rows, cols] = this.variable.shape as [number, number];
+    const value = tf.tidy(() => {
+      const flat = tf.tensor(toFloat32(t), [numel(t.shape)], 'float32');
+      return this.layout === 'as-is' ? tf.reshape(flat, this.variable.shape) : tf.transpose(tf.reshape(flat, [cols, rows]));
+    });
+    this.variable.assign(value);
+    value.dispose();
+  }
+}
+
+/** A named entry of a module's state, as in PyTorch's `state_dict()`. */
+export type StateEntry =
+  | { name: string; kind: 'param' | 'buffer'; param: Param }
+  | { name: string; kind: 'counter'; counter: { value: number } };
+
+/**
+ * Base of Heed's PCT modules: owns named {@link Param}s and child modules, lists them under
+ * PyTorch state-dict names, and disposes them. A child added under the name '' contributes its
+ * entries at the parent's level (e.g. an LBR whose conv and BN are the parent's `conv1`, `bn1`).
+ */
+export abstract class Module {
+  private readonly own: StateEntry[] = [];
+  private readonly children: [string, Module][] = [];
+
+  protected addParam(name: string, param: Param, kind: 'param' | 'buffer' = 'param'): Param {
+    this.own.push({ name, kind, param });
+    return param;
+  }
+
+  protected addCounter(name: string, counter: { value: number }): void {
+    this.own.push({ name, kind: 'counter', counter });
+  }
+
+  protected addChild<M extends Module>(name: string, child: M): M {
+    this.children.push([name, child]);
+    return child;
+  }
+
+  /** Every entry under its full name, parents before children, in construction order. */
+  stateEntries(prefix = ''): StateEntry[] {
+    const join = (name: string) => (prefix && name ? `${prefix}.${name}` : prefix || name);
+    return [
+      ...this.own.map((e) => ({ ...e, name: join(e.name) })),
+      ...this.children.flatMap(([name, child]) => child.stateEntries(join(name))),
+    ];
+  }
+
+  /** The distinct trainable variables (a tied weight appears once). */
+  trainableVariables(): tf.Variable[] {
+    const seen = new Set<tf.Variable>();
+    for (const e of this.stateEntries()) {
+      if (e.kind === 'param' && e.param.variable.trainable) seen.add(e.param.variable);
+    }
+    return [...seen];
+  }
+
+  /** Frees every variable. */
+  dispose(): void {
+    const seen = new Set<tf.Variable>();
+    for (const e of this.stateEntries()) if (e.kind !== 'counter') seen.add(e.param.variable);
+    seen.forEach((v) => v.dispose());
+  }
+}
+
+/** Options shared by modules that draw initial weights. */
+export interface InitOptions {
+  /** Seed for the initial weights (PyTorch's default uniform ±1/√fan_in); random when omitted. */
+  seed?: number;
+}
+
+/** Hands out consecutive seeds (undefined when unseeded), one per initialised weight. */
+export type SeedStream = () => number | undefined;
+
+/** A seed generator: each call returns the next seed, or undefined when unseeded. */
+export function seedStream(seed?: number): SeedStream {
+  let next = seed;
+  return () => (next === undefined ? undefined : next++);
+}

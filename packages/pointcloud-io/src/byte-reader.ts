@@ -1,5 +1,5 @@
 import type { ParseContext } from './context.js';
-import { readScalar } from './decode-column.js';
+import { readScalar } from './column-codec.js';
 import { SCALAR_SIZE, type ScalarType } from './scalar-types.js';
 
 /** Where a read happens, for error messages. */

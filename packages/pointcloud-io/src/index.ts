@@ -8,3 +8,8 @@ export { readOff } from './off/read-off.js';
 export { readLas } from './las/read-las.js';
 export { readPointCloud } from './read-point-cloud.js';
 export { detectFormat, formatFromFileName } from './detect-format.js';
+export { writePly, type PlyWriteOptions } from './ply/write-ply.js';
+export { writePcd, type PcdWriteOptions } from './pcd/write-pcd.js';
+export { writeXyz, type XyzWriteOptions } from './xyz/write-xyz.js';
+export { writeLas, type LasWriteOptions } from './las/write-las.js';
+export { writePointCloud, type WriteOptions } from './write-point-cloud.js';

@@ -1,5 +1,5 @@
 import type { ParseContext } from './context.js';
-import type { NumberSink } from './decode-column.js';
+import type { NumberSink } from './column-codec.js';
 import { allocScalarArray, integerTypeMax, isIntegerType, type ScalarType } from './scalar-types.js';
 import type { PointCloud, ScalarArray } from './types.js';
 

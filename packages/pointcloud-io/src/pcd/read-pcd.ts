@@ -1,6 +1,6 @@
 import { ByteReader } from '../byte-reader.js';
 import { ParseContext } from '../context.js';
-import { decodeColumn } from '../decode-column.js';
+import { decodeColumn } from '../column-codec.js';
 import { finalizeCloud } from '../finalize.js';
 import { PointAssembler, type ColumnSpec } from '../point-assembler.js';
 import { latin1 } from '../text/latin1.js';

@@ -1,6 +1,6 @@
 import type { ByteReader } from '../byte-reader.js';
 import type { ParseContext } from '../context.js';
-import { decodeColumn, readScalar } from '../decode-column.js';
+import { decodeColumn, readScalar } from '../column-codec.js';
 import type { FaceCollector } from '../mesh/face-collector.js';
 import type { ColumnSink } from '../point-assembler.js';
 import { SCALAR_SIZE } from '../scalar-types.js';

@@ -4,7 +4,8 @@
 export function formatFloat32(v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
   const f = Math.fround(v);
-  if (Number.isInteger(f) && Math.abs(f) < 1e15) return String(f);
+  if (Object.is(f, -0)) return '-0';
+  if (Number.isInteger(f) && Math.abs(f) <= 16777216) return String(f);
   for (let p = 6; p < 9; p++) {
     const s = String(Number(f.toPrecision(p)));
     if (Math.fround(Number(s)) === f) return s;
@@ -15,5 +16,5 @@ export function formatFloat32(v: number): string {
 /** Decimal text that reads back as exactly the same float64. */
 export function formatFloat64(v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  return String(v);
+  return Object.is(v, -0) ? '-0' : String(v);
 }

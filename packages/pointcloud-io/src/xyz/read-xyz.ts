@@ -68,7 +68,7 @@ export function readXyz(input: BinaryInput, options: ReadOptions = {}): ReadResu
   const s = new TextScanner(text.slice(pre.start), ctx, pre.start, pre.line, { comments: true, commas: pre.commas });
   let k = 0;
   let rows = 0;
-  const values = new Growable(Float32Array, 3 * 1024);
+  const values = new Growable(Float64Array, 3 * 1024);
   while (s.seekLine()) {
     if (rows === 0) {
       while (!s.atLineEnd()) {

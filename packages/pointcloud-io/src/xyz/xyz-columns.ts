@@ -1,7 +1,7 @@
 import { columnRole } from '../point-assembler.js';
 
 /** True when every value of column `c` (of `k`) is an integer in 0–255. */
-function isByteColumn(values: Float32Array, rows: number, k: number, c: number): boolean {
+function isByteColumn(values: Float64Array, rows: number, k: number, c: number): boolean {
   for (let i = 0; i < rows; i++) {
     const v = values[i * k + c];
     if (!(v >= 0 && v <= 255 && Number.isInteger(v))) return false;
@@ -9,7 +9,7 @@ function isByteColumn(values: Float32Array, rows: number, k: number, c: number):
   return true;
 }
 
-function looksLikeColors(values: Float32Array, rows: number, k: number, from: number): boolean {
+function looksLikeColors(values: Float64Array, rows: number, k: number, from: number): boolean {
   if (rows === 0) return false;
   let big = false;
   for (let c = from; c < from + 3; c++) {
@@ -25,7 +25,7 @@ function looksLikeColors(values: Float32Array, rows: number, k: number, from: nu
  * blue when those columns are all integers in 0–255 (and not all 0/1); 7 → x y z intensity r g b
  * (PTS); 9 → x y z with colours and normals in either order. Other columns are `column_<i>`.
  */
-export function guessColumns(values: Float32Array, rows: number, k: number): string[] {
+export function guessColumns(values: Float64Array, rows: number, k: number): string[] {
   const xyz = ['x', 'y', 'z'];
   const rgb = ['red', 'green', 'blue'];
   const normals = ['nx', 'ny', 'nz'];
@@ -45,6 +45,6 @@ export function isColumnNameRow(tokens: string[]): boolean {
 }
 
 /** Whether every value in colour columns is a byte (then colours are stored as Uint8Array). */
-export function colorColumnsAreBytes(values: Float32Array, rows: number, k: number, columns: number[]): boolean {
+export function colorColumnsAreBytes(values: Float64Array, rows: number, k: number, columns: number[]): boolean {
   return columns.every((c) => isByteColumn(values, rows, k, c));
 }

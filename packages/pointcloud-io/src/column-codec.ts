@@ -1,5 +1,11 @@
 import type { ScalarType } from './scalar-types.js';
 
+/**
+ * Binary column codec shared by the PLY, PCD and LAS code: typed-property decode and encode.
+ *
+ * @packageDocumentation
+ */
+
 /** Anything a decoded value can be written into. */
 export type NumberSink = { [index: number]: number; readonly length: number };
 
@@ -81,5 +87,43 @@ export function decodeColumn(
       return;
     default:
       for (let i = 0; i < count; i++, p += stride, o += outStride) out[o] = readScalar(view, p, t, le);
+  }
+}
+
+/**
+ * The encoder twin of {@link decodeColumn}: writes `count` values `src[srcOffset + i * srcStride]`
+ * as type `t` at byte `start + i * stride` of `view`.
+ */
+export function encodeColumn(
+  view: DataView,
+  t: ScalarType,
+  le: boolean,
+  start: number,
+  stride: number,
+  count: number,
+  src: ArrayLike<number>,
+  srcOffset = 0,
+  srcStride = 1,
+): void {
+  let p = start;
+  let s = srcOffset;
+  switch (t) {
+    case 'float32':
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) view.setFloat32(p, src[s], le);
+      return;
+    case 'float64':
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) view.setFloat64(p, src[s], le);
+      return;
+    case 'uint8':
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) view.setUint8(p, src[s]);
+      return;
+    case 'int32':
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) view.setInt32(p, src[s], le);
+      return;
+    case 'uint32':
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) view.setUint32(p, src[s], le);
+      return;
+    default:
+      for (let i = 0; i < count; i++, p += stride, s += srcStride) writeScalar(view, p, t, src[s], le);
   }
 }

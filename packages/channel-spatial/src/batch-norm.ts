@@ -10,9 +10,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tidyObject } from './tidy-object.js';
 
-/** The default ε, as PyTorch's and attention-module's. */
+/**
+ * The default ε, as PyTorch's and attention-module's.
+ *
+ * @example
+ * ```ts
+ * batchNormalize(z, bn, { epsilon: BATCH_NORM_EPSILON }); // the default spelled out
+ * ```
+ */
 export const BATCH_NORM_EPSILON = 1e-5;
-/** The default momentum in PyTorch's convention (weight of the new batch), as attention-module's. */
+
+/**
+ * The default momentum in PyTorch's convention (weight of the new batch), as attention-module's
+ * BasicConv. Keras/tfjs `BatchNormalization({ momentum })` means `1 − momentum` of this.
+ *
+ * @example
+ * ```ts
+ * movingStatsAfter(bn, stats, BATCH_NORM_MOMENTUM); // moving ← 0.99·moving + 0.01·batch
+ * ```
+ */
 export const BATCH_NORM_MOMENTUM = 0.01;
 
 /** BN parameters, each [channels] (1 for a spatial gate). gamma/beta absent = not affine. */

@@ -1,6 +1,6 @@
 /** CBAM's spatial gate for images (attention-module's `SpatialGate`). */
 import * as tf from '@tensorflow/tfjs-core';
-import { channelMaxMean } from './channels.js';
+import { channelMax, channelMean } from './channels.js';
 import { tidyObject } from './tidy-object.js';
 import { type SpatialGateOptions, type SpatialGateResult, type SpatialGateWeights, spatialGateHead } from './spatial-gate-head.js';
 
@@ -26,7 +26,10 @@ export function cbamSpatialGate(x: tf.Tensor, weights: SpatialGateWeights, optio
     throw new Error(`cbamSpatialGate: kernel must be [k, k, 2, 1] with k odd, got [${kernel.shape}]`);
   }
   return tidyObject(() => {
-    const logits = tf.conv2d(channelMaxMean(x) as tf.Tensor4D, kernel as tf.Tensor4D, 1, 'same');
+    // conv(concat[max, mean], K) = conv(max, K[:, :, 0]) + conv(mean, K[:, :, 1]).
+    const [kMax, kMean] = tf.split(kernel, 2, 2) as [tf.Tensor4D, tf.Tensor4D];
+    const conv = (descriptor: tf.Tensor, k: tf.Tensor4D) => tf.conv2d(tf.expandDims(descriptor, -1) as tf.Tensor4D, k, 1, 'same');
+    const logits = tf.add(conv(channelMax(x), kMax), conv(channelMean(x), kMean));
     return spatialGateHead(logits, weights, options);
   });
 }

@@ -1,6 +1,6 @@
 /** The point-cloud analogue of CBAM's spatial gate. */
 import * as tf from '@tensorflow/tfjs-core';
-import { channelMaxMean } from './channels.js';
+import { channelMax, channelMean } from './channels.js';
 import { tidyObject } from './tidy-object.js';
 import { type SpatialGateOptions, type SpatialGateResult, type SpatialGateWeights, spatialGateHead } from './spatial-gate-head.js';
 
@@ -15,7 +15,9 @@ import { type SpatialGateOptions, type SpatialGateResult, type SpatialGateWeight
  * mean (a PyTorch `nn.Linear(2k, 1)` on the flattened [k, 2] descriptors: `linear.weight.T`).
  *
  * Descriptors are computed once per point and then gathered, not gathered per neighbour over all C
- * channels and reduced (same result, C/2 times less data moved).
+ * channels and reduced (same result, C/2 times less data moved). The gather runs per example:
+ * `tf.gather(…, batchDims = 1)` returns wrong values on tfjs-wasm 4.22 when B > 1, and flat indices
+ * b·N + j need an int32 broadcast add that costs more than the gather on wasm.
  *
  * @example
  * ```ts
@@ -41,10 +43,9 @@ export function pointSpatialGate(
     throw new Error(`pointSpatialGate: kernel must be [2k, 1] = [${2 * k}, 1] for k = ${k}, got [${weights.kernel.shape}]`);
   }
   return tidyObject(() => {
-    const descriptors = tf.reshape(channelMaxMean(x), [b * n, 2]);
-    const index = neighbours.dtype === 'int32' ? neighbours : tf.cast(neighbours, 'int32');
-    const offsets = tf.reshape(tf.range(0, b * n, n, 'int32'), [b, 1, 1]);
-    const gathered = tf.gather(descriptors, tf.reshape(tf.add(index, offsets), [-1])); // [B·N·k, 2]
+    const index = tf.unstack(neighbours.dtype === 'int32' ? neighbours : tf.cast(neighbours, 'int32'));
+    const descriptors = tf.unstack(tf.stack([channelMax(x), channelMean(x)], -1)); // B × [N, 2]
+    const gathered = tf.stack(descriptors.map((d, i) => tf.gather(d, index[i]!))); // [B, N, k, 2]
     const logits = tf.matMul(tf.reshape(gathered, [b * n, 2 * k]), weights.kernel as tf.Tensor2D);
     return spatialGateHead(tf.reshape(logits, [b, n, 1]), weights, options);
   });

@@ -13,3 +13,8 @@ export { writePcd, type PcdWriteOptions } from './pcd/write-pcd.js';
 export { writeXyz, type XyzWriteOptions } from './xyz/write-xyz.js';
 export { writeLas, type LasWriteOptions } from './las/write-las.js';
 export { writePointCloud, type WriteOptions } from './write-point-cloud.js';
+export { sampleSurface, type SurfaceSampleOptions } from './mesh/sample-surface.js';
+export { normalizeToUnitSphere, type NormalizeOptions, type NormalizeResult } from './prep/normalize.js';
+export { farthestPointSample, type FarthestPointOptions } from './prep/farthest-point-sample.js';
+export { randomSample, type RandomSampleOptions } from './prep/random-sample.js';
+export type { SampleResult } from './prep/sample-result.js';

@@ -43,7 +43,8 @@ export function ballQueryJS(
 
 /**
  * Ball query of `query` [B, S, 3] among `points` [B, N, 3] → int32 [B, S, k]
- * (see {@link ballQueryJS}; runs in JS on coordinates read back from the backend).
+ * (see {@link ballQueryJS}; runs in JS on coordinates read back synchronously, so on GPU backends
+ * it needs a backend that can read synchronously — not tfjs-webgpu in Node). PCT itself uses kNN.
  *
  * @example
  * ```ts

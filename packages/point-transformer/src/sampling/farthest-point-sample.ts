@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FarthestPointSample, type FarthestPointSampleAttrs } from '../kernels/kernel-names.js';
 import { squaredDistance32 } from './squared-distance.js';
-import { checkPoints, hasKernel, readFloat32 } from './point-tensors.js';
+import { checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
 
 /**
  * Farthest point sampling in plain JS over flat xyz coordinates ([batch, n, 3] row-major), as
@@ -48,8 +48,9 @@ export function farthestPointSampleJS(xyz: ArrayLike<number>, batch: number, n: 
 
 /**
  * Farthest point sampling of `xyz` [B, N, 3] → int32 [B, numSamples]. Runs the kernel registered
- * under {@link FarthestPointSample} for the active backend when there is one, else
- * {@link farthestPointSampleJS} on the coordinates read back from the backend.
+ * under {@link FarthestPointSample} for the active backend when there is one; else, on cpu and
+ * wasm, {@link farthestPointSampleJS} on the coordinates read back synchronously; else (GPU
+ * backends, where a synchronous read-back is unavailable or stalls) {@link farthestPointSampleOps}.
  *
  * @example
  * ```ts
@@ -64,13 +65,15 @@ export function farthestPointSample(xyz: tf.Tensor3D, numSamples: number): tf.Te
     const attrs: FarthestPointSampleAttrs = { numSamples };
     return tf.engine().runKernel(FarthestPointSample, { xyz }, attrs) as tf.Tensor2D;
   }
+  if (!readsBackCheaply()) return farthestPointSampleOps(xyz, numSamples);
   return tf.tensor2d(farthestPointSampleJS(readFloat32(xyz), batch, n, numSamples), [batch, numSamples], 'int32');
 }
 
 /**
  * Farthest point sampling from tfjs ops only (one small op chain per centre; data stays on the
  * backend). Same indices as {@link farthestPointSampleJS} on backends whose `argMax` returns the
- * first maximum (cpu, wasm). Slower on CPU backends; useful where reading back is costly.
+ * first maximum (cpu, wasm; elsewhere exact ties may resolve differently). One small op chain per
+ * centre: slower than the JS path on CPU backends, but the data never leaves the device.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KNearestNeighbours, type KNearestNeighboursAttrs } from '../kernels/kernel-names.js';
 import { checkCount } from './farthest-point-sample.js';
-import { checkPoints, hasKernel, readFloat32 } from './point-tensors.js';
+import { checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
 import { squaredDistance32 } from './squared-distance.js';
 
 /**
@@ -51,8 +51,9 @@ export function kNearestNeighboursJS(
 
 /**
  * k nearest neighbours of `query` [B, S, 3] among `points` [B, N, 3] → int32 [B, S, k]. Runs the
- * kernel registered under {@link KNearestNeighbours} for the active backend when there is one,
- * else {@link kNearestNeighboursJS} on coordinates read back from the backend.
+ * kernel registered under {@link KNearestNeighbours} for the active backend when there is one;
+ * else, on cpu and wasm, {@link kNearestNeighboursJS} on coordinates read back synchronously;
+ * else (GPU backends) {@link kNearestNeighboursOps}.
  *
  * @example
  * ```ts
@@ -67,13 +68,15 @@ export function kNearestNeighbours(query: tf.Tensor3D, points: tf.Tensor3D, k: n
     const attrs: KNearestNeighboursAttrs = { k };
     return tf.engine().runKernel(KNearestNeighbours, { query, points }, attrs) as tf.Tensor3D;
   }
+  if (!readsBackCheaply()) return kNearestNeighboursOps(query, points, k);
   const idx = kNearestNeighboursJS(readFloat32(query), readFloat32(points), batch, s, n, k);
   return tf.tensor3d(idx, [batch, s, k], 'int32');
 }
 
 /**
  * k nearest neighbours from tfjs ops (a [B, S, N] distance matrix, then `topk`); same indices as
- * {@link kNearestNeighboursJS} on backends whose `topk` breaks ties by lower index (cpu, wasm).
+ * {@link kNearestNeighboursJS} on backends whose `topk` breaks ties by lower index (cpu, wasm;
+ * elsewhere exact ties may resolve differently). O(B·S·N) memory.
  *
  * @example
  * ```ts

@@ -12,6 +12,15 @@ export function hasKernel(name: string): boolean {
   return tf.getKernel(name, tf.getBackend()) !== undefined;
 }
 
+/**
+ * Whether the active backend keeps tensors in JS-reachable memory (cpu, wasm), so reading
+ * coordinates back synchronously is cheap. GPU backends are not: tfjs-webgpu cannot read
+ * synchronously at all outside browsers, and a read stalls the GPU everywhere.
+ */
+export function readsBackCheaply(): boolean {
+  return ['cpu', 'wasm'].includes(tf.getBackend());
+}
+
 /** The tensor's values as a Float32Array (synchronous read-back). */
 export function readFloat32(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;

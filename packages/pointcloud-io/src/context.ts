@@ -16,6 +16,7 @@ export class ParseContext {
   readonly lasDecoder: 'auto' | 'loaders.gl' | 'builtin';
   readonly laz: LazOptions | undefined;
   readonly columns: string[] | undefined;
+  readonly pcdCompressedLayout: 'auto' | 'columns' | 'rows';
   readonly warnings: string[] = [];
 
   constructor(
@@ -30,6 +31,7 @@ export class ParseContext {
     this.lasDecoder = options.lasDecoder ?? 'auto';
     this.laz = options.laz;
     this.columns = options.columns;
+    this.pcdCompressedLayout = options.pcdCompressedLayout ?? 'auto';
     if (this.nonFinite !== 'drop' && this.nonFinite !== 'error') {
       throw this.error('invalid-argument', `nonFinite must be 'drop' or 'error', got ${String(this.nonFinite)}`);
     }
@@ -41,6 +43,21 @@ export class ParseContext {
   /** Builds a {@link PointCloudError} located in this file. */
   error(code: PointCloudErrorCode, detail: string, where: Omit<PointCloudErrorLocation, 'fileName' | 'format'> = {}, cause?: unknown): PointCloudError {
     return new PointCloudError(code, detail, { fileName: this.fileName, format: this.format, ...where }, cause === undefined ? undefined : { cause });
+  }
+
+  /**
+   * Runs `fn`, turning an allocation failure (a RangeError from a typed-array constructor when
+   * memory runs out) into a `limit` PointCloudError. Other errors pass through unchanged.
+   */
+  guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof RangeError && /alloc|invalid (typed )?array length|array buffer|memory/i.test(e.message)) {
+        throw this.error('limit', `not enough memory to hold the data (${e.message})`, {}, e);
+      }
+      throw e;
+    }
   }
 
   /** Records a warning, prefixed with the file name. */
@@ -65,9 +82,6 @@ export class ParseContext {
     if (!Number.isSafeInteger(count) || count < 0) {
       throw this.error('bad-header', `${c.what} count ${count} is not a non-negative integer`, where);
     }
-    if (c.isPoints && count > this.maxPoints) {
-      throw this.error('limit', `header claims ${count} ${c.what}, more than maxPoints = ${this.maxPoints}`, where);
-    }
     const need = count * c.minBytesEach;
     if (need > c.available) {
       throw this.error(
@@ -75,6 +89,9 @@ export class ParseContext {
         `header claims ${count} ${c.what} of at least ${c.minBytesEach} bytes each (${need} bytes) but only ${c.available} bytes are present`,
         where,
       );
+    }
+    if (c.isPoints && count > this.maxPoints) {
+      throw this.error('limit', `header claims ${count} ${c.what}, more than maxPoints = ${this.maxPoints}`, where);
     }
   }
 }

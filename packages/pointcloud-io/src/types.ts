@@ -105,8 +105,9 @@ export interface ReadOptions {
   /** Return an empty cloud instead of throwing when the file holds no points. Default false. */
   allowEmpty?: boolean;
   /**
-   * LAS/LAZ decoder: `auto` (default) uses loaders.gl for LAS/LAZ ≤ 1.3 with point formats 0–3 and the
-   * built-in decoder (+ laz-perf for LAZ) for the rest; `loaders.gl` or `builtin` force one.
+   * LAS/LAZ decoder: `auto` (default) uses loaders.gl for uncompressed LAS ≤ 1.3 with point formats
+   * 0–3 and the built-in record decoder (+ laz-perf for every LAZ) for the rest; `loaders.gl`
+   * (LAS/LAZ ≤ 1.3, formats 0–3) or `builtin` force one.
    */
   lasDecoder?: 'auto' | 'loaders.gl' | 'builtin';
   /**

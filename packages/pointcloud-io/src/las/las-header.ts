@@ -5,8 +5,11 @@ import { latin1 } from '../text/latin1.js';
 /** Size of a point record in each point data record format (PDRF), before extra bytes. */
 export const LAS_RECORD_SIZE: readonly number[] = [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67];
 
-/** A compressed LAS point needs at least this many bytes per this many points (sanity bound). */
-export const LAZ_MAX_POINTS_PER_BYTE = 64;
+/**
+ * Sanity bound for LAZ: at most this many points per compressed byte. Real LiDAR LAZ uses 2–20
+ * bytes per point; only degenerate (e.g. constant) data compresses further.
+ */
+export const LAZ_MAX_POINTS_PER_BYTE = 16;
 
 /** The facts of a LAS/LAZ public header block (versions 1.0–1.4) this package uses. */
 export interface LasHeader {

@@ -65,10 +65,17 @@ export async function decompressLaz(bytes: Uint8Array, h: LasHeader, ctx: ParseC
     if (count !== h.count || len !== h.recordLength) {
       throw new Error(`laz-perf sees ${count} points of ${len} bytes, the header says ${h.count} of ${h.recordLength}`);
     }
-    const out = new Uint8Array(count * len);
+    // Grow as points decode instead of trusting the header count: laz-perf throws when the data
+    // runs out, so memory follows the real data, not what a hostile header claims.
+    let out = new Uint8Array(Math.min(count, 1 << 16) * len);
     point = M._malloc(len);
     for (let i = 0; i < count; i++) {
       zip.getPoint(point);
+      if ((i + 1) * len > out.length) {
+        const grown = new Uint8Array(Math.min(count, 2 * (i + 1)) * len);
+        grown.set(out);
+        out = grown;
+      }
       out.set(M.HEAPU8.subarray(point, point + len), i * len);
     }
     return out;

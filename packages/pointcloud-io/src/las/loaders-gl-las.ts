@@ -10,6 +10,15 @@ export function loadersGlCanRead(h: LasHeader): boolean {
 }
 
 /**
+ * The files `lasDecoder: 'auto'` sends to loaders.gl: uncompressed LAS it can read. LAZ goes to
+ * laz-perf directly because loaders.gl's bundled laz-perf decodes past the end of truncated data
+ * without an error (garbage points instead of a failure).
+ */
+export function loadersGlPreferred(h: LasHeader): boolean {
+  return loadersGlCanRead(h) && !h.compressed;
+}
+
+/**
  * Decodes a LAS/LAZ file (≤ 1.3, formats 0–3) with loaders.gl's `LAZPerfLoader`, after this
  * package has validated the header. Colour depth: for uncompressed files it is detected from all
  * records here; for LAZ loaders.gl's `auto` mode decides per batch of 100 000 points.

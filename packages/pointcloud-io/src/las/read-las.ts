@@ -5,14 +5,16 @@ import { toBytes, type BinaryInput } from '../util/to-bytes.js';
 import { LAZ_MAX_POINTS_PER_BYTE, parseLasHeader } from './las-header.js';
 import { decodeLasRecords, type LasColumns } from './las-records.js';
 import { decompressLaz } from './laz-perf-decoder.js';
-import { decodeWithLoadersGl, loadersGlCanRead } from './loaders-gl-las.js';
+import { decodeWithLoadersGl, loadersGlCanRead, loadersGlPreferred } from './loaders-gl-las.js';
 
 /**
  * Reads LAS and LAZ 1.0–1.4 (point formats 0–10, COPC included): positions with scale and offset
  * applied, intensity, classification as `labels`, RGB as 8-bit `colors`. The header is parsed and
  * validated here (64-bit point counts, counts against the bytes present); the points are decoded
- * by loaders.gl for LAS/LAZ ≤ 1.3 with formats 0–3 and by this package's record decoder
- * (+ laz-perf for LAZ) otherwise — `options.lasDecoder` overrides the choice.
+ * by loaders.gl for uncompressed LAS ≤ 1.3 with formats 0–3, and by this package's record decoder
+ * otherwise, with laz-perf decompressing LAZ (loaders.gl's older bundled laz-perf returns garbage
+ * instead of failing on truncated LAZ, and refuses LAZ 1.4). `options.lasDecoder` overrides the
+ * choice (`loaders.gl` reads LAZ ≤ 1.3 too).
  *
  * @example
  * ```ts
@@ -36,7 +38,7 @@ export async function readLas(input: BinaryInput, options: ReadOptions = {}): Pr
     available,
     isPoints: true,
   });
-  const useLoaders = ctx.lasDecoder === 'loaders.gl' || (ctx.lasDecoder === 'auto' && loadersGlCanRead(h));
+  const useLoaders = ctx.lasDecoder === 'loaders.gl' || (ctx.lasDecoder === 'auto' && loadersGlPreferred(h));
   if (useLoaders && !loadersGlCanRead(h)) {
     throw ctx.error('unsupported', `loaders.gl's LAS loader does not read LAS ${h.versionMajor}.${h.versionMinor} with point format ${h.pointFormat}`, { element: 'header' });
   }
@@ -46,13 +48,14 @@ export async function readLas(input: BinaryInput, options: ReadOptions = {}): Pr
     cols = { positions: new Float32Array(0), intensity: new Float32Array(0), labels: new Int32Array(0) };
     decoder = 'none';
   } else if (useLoaders) {
-    cols = decodeWithLoadersGl(bytes, h, ctx);
+    cols = ctx.guard(() => decodeWithLoadersGl(bytes, h, ctx));
     decoder = 'loaders.gl';
   } else if (h.compressed) {
-    cols = decodeLasRecords(await decompressLaz(bytes, h, ctx), 0, h.count, h);
+    const records = await decompressLaz(bytes, h, ctx);
+    cols = ctx.guard(() => decodeLasRecords(records, 0, h.count, h));
     decoder = 'builtin+laz-perf';
   } else {
-    cols = decodeLasRecords(bytes, h.pointOffset, h.count, h);
+    cols = ctx.guard(() => decodeLasRecords(bytes, h.pointOffset, h.count, h));
     decoder = 'builtin';
   }
   const kind = h.compressed ? 'LAZ' : 'LAS';
@@ -76,5 +79,5 @@ export async function readLas(input: BinaryInput, options: ReadOptions = {}): Pr
     },
   };
   if (cols.colors) cloud.colors = cols.colors;
-  return finalizeCloud(cloud, ctx);
+  return ctx.guard(() => finalizeCloud(cloud, ctx));
 }

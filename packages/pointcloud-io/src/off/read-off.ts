@@ -24,6 +24,10 @@ const KEYWORD = /^(ST)?(C)?(N)?(4)?(n)?OFF/;
  */
 export function readOff(input: BinaryInput, options: ReadOptions = {}): ReadResult {
   const ctx = new ParseContext('off', options);
+  return ctx.guard(() => readOffWith(ctx, input));
+}
+
+function readOffWith(ctx: ParseContext, input: BinaryInput): ReadResult {
   const bytes = toBytes(input, ctx.fileName);
   ctx.checkInputSize(bytes.byteLength);
   const s = new TextScanner(latin1(bytes), ctx, 0, 1, { comments: true });

@@ -63,6 +63,10 @@ function columnsOf(h: PcdHeader, binary: boolean): Column[] {
  */
 export function readPcd(input: BinaryInput, options: ReadOptions = {}): ReadResult {
   const ctx = new ParseContext('pcd', options);
+  return ctx.guard(() => readPcdWith(ctx, input));
+}
+
+function readPcdWith(ctx: ParseContext, input: BinaryInput): ReadResult {
   const bytes = toBytes(input, ctx.fileName);
   ctx.checkInputSize(bytes.byteLength);
   const h = parsePcdHeader(bytes, ctx);
@@ -98,7 +102,7 @@ export function readPcd(input: BinaryInput, options: ReadOptions = {}): ReadResu
     const start = r.offset;
     block = expected === 0 ? new Uint8Array(0) : lzfDecompress(bytes.subarray(start, start + compressed), uncompressed, ctx, start);
     if (start + compressed < bytes.byteLength) ctx.warn(`ignored ${bytes.byteLength - start - compressed} bytes after the compressed data`);
-    layout = options.pcdCompressedLayout && options.pcdCompressedLayout !== 'auto' ? options.pcdCompressedLayout : detectCompressedLayout(
+    layout = ctx.pcdCompressedLayout !== 'auto' ? ctx.pcdCompressedLayout : detectCompressedLayout(
       block,
       columns.filter((c) => !c.spec.skip).map((c) => ({ name: c.spec.name, type: c.spec.type, colStart: c.blockOffset, colStride: c.blockStride, rowStart: c.rowOffset, rowStride: h.rowBytes })),
       n,

@@ -27,6 +27,10 @@ const FACE_LISTS = new Set(['vertex_indices', 'vertex_index']);
  */
 export function readPly(input: BinaryInput, options: ReadOptions = {}): ReadResult {
   const ctx = new ParseContext('ply', options);
+  return ctx.guard(() => readPlyWith(ctx, input));
+}
+
+function readPlyWith(ctx: ParseContext, input: BinaryInput): ReadResult {
   const bytes = toBytes(input, ctx.fileName);
   ctx.checkInputSize(bytes.byteLength);
   const header = parsePlyHeader(bytes, ctx);

@@ -61,6 +61,10 @@ function readPreamble(text: string): Preamble {
  */
 export function readXyz(input: BinaryInput, options: ReadOptions = {}): ReadResult {
   const ctx = new ParseContext('xyz', options);
+  return ctx.guard(() => readXyzWith(ctx, input));
+}
+
+function readXyzWith(ctx: ParseContext, input: BinaryInput): ReadResult {
   const bytes = toBytes(input, ctx.fileName);
   ctx.checkInputSize(bytes.byteLength);
   const text = latin1(bytes);
@@ -87,9 +91,9 @@ export function readXyz(input: BinaryInput, options: ReadOptions = {}): ReadResu
   }
   if (rows > 0 && k < 3) throw ctx.error('bad-value', `the first data line has ${k} values`, { line: pre.line, offset: pre.start, expected: 'at least x y z' });
   const data = values.toArray();
-  let names = options.columns ?? pre.names;
+  let names = ctx.columns ?? pre.names;
   if (names && names.length !== k && rows > 0) {
-    throw ctx.error(options.columns ? 'invalid-argument' : 'bad-header', `${names.length} column names for ${k} columns`, { line: pre.line });
+    throw ctx.error(ctx.columns ? 'invalid-argument' : 'bad-header', `${names.length} column names for ${k} columns`, { line: pre.line });
   }
   names ??= guessColumns(data, rows, k);
   const colorCols = names.map((n, c) => (columnRole(n)?.slot === 'colors' ? c : -1)).filter((c) => c >= 0);

@@ -11,7 +11,14 @@ export interface HostTensor {
 /** Named tensors in insertion order, keyed like a PyTorch `state_dict()`. */
 export type StateDict = Map<string, HostTensor>;
 
-/** Number of elements of a shape. */
+/**
+ * Number of elements of a shape.
+ *
+ * @example
+ * ```ts
+ * numel([64, 3, 1]); // 192
+ * ```
+ */
 export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

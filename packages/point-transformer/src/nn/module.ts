@@ -8,7 +8,15 @@ import { type HostTensor, numel, toFloat32 } from './host-tensor.js';
  */
 export type TorchLayout = 'as-is' | 'linear' | 'conv1d';
 
-/** One tfjs variable with the PyTorch shape and layout it is saved and loaded in. */
+/**
+ * One tfjs variable with the PyTorch shape and layout it is saved and loaded in.
+ *
+ * @example
+ * ```ts
+ * const w = new Param([64, 3, 1], 'conv1d', tf.zeros([3, 64])); // tfjs [in, out], PyTorch [out, in, 1]
+ * w.toTorch().shape; // [64, 3, 1]
+ * ```
+ */
 export class Param {
   readonly variable: tf.Variable;
 
@@ -46,7 +54,15 @@ export type StateEntry =
 /**
  * Base of Heed's PCT modules: owns named {@link Param}s and child modules, lists them under
  * PyTorch state-dict names, and disposes them. A child added under the name '' contributes its
- * entries at the parent's level (e.g. an LBR whose conv and BN are the parent's `conv1`, `bn1`).
+ * entries at the parent's level (e.g. the neighbour embedding's `gather_local_0` at the root).
+ *
+ * @example
+ * ```ts
+ * class Affine extends Module {
+ *   readonly w = this.addParam('weight', new Param([4], 'as-is', tf.ones([4])));
+ * }
+ * new Affine().stateEntries('head').map((e) => e.name); // ['head.weight']
+ * ```
  */
 export abstract class Module {
   private readonly own: StateEntry[] = [];
@@ -101,7 +117,15 @@ export interface InitOptions {
 /** Hands out consecutive seeds (undefined when unseeded), one per initialised weight. */
 export type SeedStream = () => number | undefined;
 
-/** A seed generator: each call returns the next seed, or undefined when unseeded. */
+/**
+ * A seed generator: each call returns the next seed, or undefined when unseeded.
+ *
+ * @example
+ * ```ts
+ * const seeds = seedStream(7);
+ * [seeds(), seeds()]; // [7, 8]
+ * ```
+ */
 export function seedStream(seed?: number): SeedStream {
   let next = seed;
   return () => (next === undefined ? undefined : next++);

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkCount } from './farthest-point-sample.js';
-import { checkPoints, readFloat32 } from './point-tensors.js';
+import { checkCount, checkPoints, readFloat32 } from './point-tensors.js';
 import { squaredDistance32 } from './squared-distance.js';
 
 /**

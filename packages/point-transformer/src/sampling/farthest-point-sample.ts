@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FarthestPointSample, type FarthestPointSampleAttrs } from '../kernels/kernel-names.js';
 import { squaredDistance32 } from './squared-distance.js';
-import { checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
+import { checkCount, checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
 
 /**
  * Farthest point sampling in plain JS over flat xyz coordinates ([batch, n, 3] row-major), as
@@ -104,13 +104,6 @@ export function farthestPointSampleOps(xyz: tf.Tensor3D, numSamples: number): tf
     }
     return tf.stack(picked, 1) as tf.Tensor2D;
   });
-}
-
-/** Throws unless 1 ≤ count ≤ n. */
-export function checkCount(where: string, name: string, count: number, n: number): void {
-  if (!Number.isInteger(count) || count < 1 || count > n) {
-    throw new Error(`${where}: ${name} must be an integer in [1, ${n}] (the number of points), got ${count}`);
-  }
 }
 
 function subarray(a: ArrayLike<number>, begin: number, end: number): ArrayLike<number> {

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KNearestNeighbours, type KNearestNeighboursAttrs } from '../kernels/kernel-names.js';
-import { checkCount } from './farthest-point-sample.js';
-import { checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
+import { checkCount, checkPoints, hasKernel, readFloat32, readsBackCheaply } from './point-tensors.js';
 import { squaredDistance32 } from './squared-distance.js';
 
 /**

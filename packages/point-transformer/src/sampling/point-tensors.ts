@@ -25,3 +25,10 @@ export function readsBackCheaply(): boolean {
 export function readFloat32(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
+
+/** Throws unless 1 ≤ count ≤ n. */
+export function checkCount(where: string, name: string, count: number, n: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > n) {
+    throw new Error(`${where}: ${name} must be an integer in [1, ${n}] (the number of points), got ${count}`);
+  }
+}

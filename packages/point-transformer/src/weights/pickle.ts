@@ -25,7 +25,14 @@ export interface PickleOptions {
   source?: string;
 }
 
-/** A global named in the pickle that is allowed as a value but not callable (e.g. a storage type). */
+/**
+ * A global named in the pickle that is allowed as a value but not callable (e.g. a storage type).
+ *
+ * @example
+ * ```ts
+ * new PickleGlobal('torch', 'FloatStorage').qualified; // 'torch.FloatStorage'
+ * ```
+ */
 export class PickleGlobal {
   constructor(readonly module: string, readonly name: string) {}
   get qualified(): string {

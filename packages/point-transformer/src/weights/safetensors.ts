@@ -1,5 +1,6 @@
-import type { HostDType, HostTensor, StateDict } from '../nn/host-tensor.js';
+import type { HostDType, StateDict } from '../nn/host-tensor.js';
 import { numel } from '../nn/host-tensor.js';
+import { copyTyped } from './typed-bytes.js';
 
 const DTYPES: Record<string, { dtype: HostDType; bytes: number }> = {
   F32: { dtype: 'float32', bytes: 4 },
@@ -102,15 +103,4 @@ export function writeSafetensors(tensors: StateDict, metadata: Record<string, st
     at += t.data.byteLength;
   }
   return out;
-}
-
-/** Copies `length` bytes at `offset` into a fresh (aligned) typed array of `dtype`. */
-export function copyTyped(bytes: Uint8Array, offset: number, length: number, dtype: HostDType): HostTensor['data'] {
-  const copy = bytes.slice(offset, offset + length).buffer;
-  switch (dtype) {
-    case 'float32': return new Float32Array(copy);
-    case 'float64': return new Float64Array(copy);
-    case 'int64': return new BigInt64Array(copy);
-    case 'int32': return new Int32Array(copy);
-  }
 }

@@ -2,7 +2,7 @@ import { unzipSync } from 'fflate';
 import type { HostDType, HostTensor, StateDict } from '../nn/host-tensor.js';
 import { numel } from '../nn/host-tensor.js';
 import { PickleGlobal, type PickleValue, readPickle } from './pickle.js';
-import { copyTyped } from './safetensors.js';
+import { copyTyped } from './typed-bytes.js';
 
 const STORAGES: Record<string, { dtype: HostDType; bytes: number }> = {
   'torch.FloatStorage': { dtype: 'float32', bytes: 4 },

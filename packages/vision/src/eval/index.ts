@@ -1,0 +1,2 @@
+export * from './attention-inside-ratio.js';
+export * from './evaluate-vision.js';

@@ -1,0 +1,3 @@
+export * from './base64.js';
+export * from './weights-file.js';
+export * from './shipped.js';

@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 
-/** What kind of problem a {@link PointCloudError} reports. */
+/**
+ * What kind of problem a {@link PointCloudError} reports.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof PointCloudError && err.code === 'truncated') retryDownload();
+ * ```
+ */
 export type PointCloudErrorCode =
   /** The data ends before the header says it should. */
   | 'truncated'
@@ -25,7 +32,14 @@ export type PointCloudErrorCode =
   /** A caller passed an argument this package cannot use (e.g. an inconsistent PointCloud). */
   | 'invalid-argument';
 
-/** Where in the input a {@link PointCloudError} happened; every part is optional. */
+/**
+ * Where in the input a {@link PointCloudError} happened; every part is optional.
+ *
+ * @example
+ * ```ts
+ * const where: PointCloudErrorLocation = { fileName: 'a.ply', element: 'vertex', offset: 120 };
+ * ```
+ */
 export interface PointCloudErrorLocation {
   /** The file name given in the read options (or `<buffer>`). */
   fileName?: string;

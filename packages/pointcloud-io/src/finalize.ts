@@ -18,12 +18,17 @@ export function finalizeCloud(cloud: PointCloud, ctx: ParseContext): ReadResult 
   }
   let out = cloud;
   const p = cloud.positions;
+  // One pass: x - x is NaN exactly when x is NaN or ±Infinity.
+  let check = 0;
+  for (let i = 0; i < 3 * n; i++) check += p[i] - p[i];
   let bad = 0;
   let first = -1;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(p[3 * i]) || !Number.isFinite(p[3 * i + 1]) || !Number.isFinite(p[3 * i + 2])) {
-      if (first < 0) first = i;
-      bad++;
+  if (check !== 0) {
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(p[3 * i]) || !Number.isFinite(p[3 * i + 1]) || !Number.isFinite(p[3 * i + 2])) {
+        if (first < 0) first = i;
+        bad++;
+      }
     }
   }
   if (bad > 0) {

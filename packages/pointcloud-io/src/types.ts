@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 
-/** A typed array holding one scalar per point. 64-bit integers are widened into `Float64Array`. */
+/**
+ * A typed array holding one scalar per point. 64-bit integers are widened into `Float64Array`.
+ *
+ * @example
+ * ```ts
+ * const confidence: ScalarArray = cloud.fields?.confidence ?? new Float32Array(0);
+ * ```
+ */
 export type ScalarArray =
   | Float32Array
   | Float64Array
@@ -15,10 +22,24 @@ export type ScalarArray =
   | Int32Array
   | Uint32Array;
 
-/** The file formats this package knows. `laz` is compressed `las`. */
+/**
+ * The file formats this package knows. `laz` is compressed `las`.
+ *
+ * @example
+ * ```ts
+ * const format: PointCloudFormat = cloud.format ?? 'ply';
+ * ```
+ */
 export type PointCloudFormat = 'ply' | 'pcd' | 'xyz' | 'off' | 'las' | 'laz';
 
-/** An axis-aligned bounding box. */
+/**
+ * An axis-aligned bounding box.
+ *
+ * @example
+ * ```ts
+ * const { min, max } = cloud.bounds ?? computeBounds(cloud.positions);
+ * ```
+ */
 export interface Bounds {
   min: [number, number, number];
   max: [number, number, number];

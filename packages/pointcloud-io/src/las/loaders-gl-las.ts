@@ -39,8 +39,11 @@ export function decodeWithLoadersGl(bytes: Uint8Array, h: LasHeader, ctx: ParseC
   if (!(positions instanceof Float32Array) || positions.length !== 3 * h.count) {
     throw ctx.error('corrupt', `loaders.gl returned ${positions ? positions.length / 3 : 0} points, the header says ${h.count}`, { element: 'points', offset: h.pointOffset });
   }
-  const intensity = Float32Array.from(a.intensity?.value ?? new Uint16Array(h.count));
-  const labels = Int32Array.from(a.classification?.value ?? new Uint8Array(h.count), (v) => v & 0x1f);
+  const intensity = new Float32Array(h.count);
+  if (a.intensity?.value) intensity.set(a.intensity.value);
+  const labels = new Int32Array(h.count);
+  const cls = a.classification?.value;
+  if (cls) for (let i = 0; i < h.count; i++) labels[i] = cls[i] & 0x1f;
   const out: LasColumns = { positions, intensity, labels };
   const rgba = a.COLOR_0?.value;
   if (rgba && lasHasColor(h.pointFormat)) {

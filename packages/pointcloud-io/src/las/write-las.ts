@@ -4,7 +4,14 @@ import { ascii } from '../text/latin1.js';
 import type { PointCloud } from '../types.js';
 import { LAS_RECORD_SIZE } from './las-header.js';
 
-/** Options for {@link writeLas}. */
+/**
+ * Options for {@link writeLas}.
+ *
+ * @example
+ * ```ts
+ * writeLas(cloud, { version: '1.4', scale: [0.001, 0.001, 0.001] });
+ * ```
+ */
 export interface LasWriteOptions {
   /** `1.2` (point format 0, or 2 with colours; default) or `1.4` (format 6, or 7 with colours). */
   version?: '1.2' | '1.4';

@@ -4,7 +4,14 @@ import { createRng } from '../prep/rng.js';
 import { checkSampleSize } from '../prep/sample-result.js';
 import type { PointCloud } from '../types.js';
 
-/** Options for {@link sampleSurface}. */
+/**
+ * Options for {@link sampleSurface}.
+ *
+ * @example
+ * ```ts
+ * sampleSurface(mesh, 2048, { seed: 7 });
+ * ```
+ */
 export interface SurfaceSampleOptions {
   /** PRNG seed (default 0). */
   seed?: number;

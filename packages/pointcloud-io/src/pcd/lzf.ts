@@ -25,7 +25,7 @@ export function lzfDecompress(input: Uint8Array, expectedLength: number, ctx: Pa
       const len = ctrl + 1;
       if (ip + len > n) fail(`literal run of ${len} bytes passes the end of the input`, at);
       if (op + len > expectedLength) fail(`output would exceed the expected ${expectedLength} bytes`, at);
-      out.set(input.subarray(ip, ip + len), op);
+      for (let k = 0; k < len; k++) out[op + k] = input[ip + k];
       ip += len;
       op += len;
       continue;

@@ -7,7 +7,14 @@ import { formatRows, pointColumns, type OutColumn } from '../write/point-columns
 import { lzfCompress } from './lzf.js';
 import type { PcdEncoding } from './pcd-header.js';
 
-/** Options for {@link writePcd}. */
+/**
+ * Options for {@link writePcd}.
+ *
+ * @example
+ * ```ts
+ * writePcd(cloud, { format: 'ascii', viewpoint: [0, 0, 0, 1, 0, 0, 0] });
+ * ```
+ */
 export interface PcdWriteOptions {
   /** Default `binary`. */
   format?: PcdEncoding;

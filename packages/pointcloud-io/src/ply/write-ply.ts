@@ -6,7 +6,14 @@ import type { PointCloud } from '../types.js';
 import { formatRows, pointColumns } from '../write/point-columns.js';
 import type { PlyEncoding } from './ply-header.js';
 
-/** Options for {@link writePly}. */
+/**
+ * Options for {@link writePly}.
+ *
+ * @example
+ * ```ts
+ * writePly(cloud, { format: 'binary_big_endian', comments: ['scanned 2024-05-01'] });
+ * ```
+ */
 export interface PlyWriteOptions {
   /** Default `binary_little_endian`. */
   format?: PlyEncoding;

@@ -3,7 +3,14 @@ import { pointCount, selectPoints } from '../point-cloud.js';
 import type { PointCloud } from '../types.js';
 import { asCloud, checkNotEmpty, checkSampleSize, type SampleResult } from './sample-result.js';
 
-/** Options for {@link farthestPointSample}. */
+/**
+ * Options for {@link farthestPointSample}.
+ *
+ * @example
+ * ```ts
+ * farthestPointSample(cloud, 512, { start: 0 });
+ * ```
+ */
 export interface FarthestPointOptions {
   /** Index of the first point (default 0, as in PointNet++/PCT reference code). */
   start?: number;

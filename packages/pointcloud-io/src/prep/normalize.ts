@@ -3,7 +3,14 @@ import { computeBounds, pointCount } from '../point-cloud.js';
 import type { PointCloud } from '../types.js';
 import { asCloud, checkNotEmpty } from './sample-result.js';
 
-/** Options for {@link normalizeToUnitSphere}. */
+/**
+ * Options for {@link normalizeToUnitSphere}.
+ *
+ * @example
+ * ```ts
+ * normalizeToUnitSphere(cloud, { tolerance: 1e-5 });
+ * ```
+ */
 export interface NormalizeOptions {
   /** Input whose centroid is within this of 0 and whose max radius is within this of 1 is returned as is. Default 1e-6. */
   tolerance?: number;

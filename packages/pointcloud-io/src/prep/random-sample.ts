@@ -3,7 +3,14 @@ import type { PointCloud } from '../types.js';
 import { createRng } from './rng.js';
 import { asCloud, checkNotEmpty, checkSampleSize, type SampleResult } from './sample-result.js';
 
-/** Options for {@link randomSample}. */
+/**
+ * Options for {@link randomSample}.
+ *
+ * @example
+ * ```ts
+ * randomSample(cloud, 1024, { seed: 1 });
+ * ```
+ */
 export interface RandomSampleOptions {
   /** PRNG seed (default 0): the same seed gives the same sample everywhere. */
   seed?: number;

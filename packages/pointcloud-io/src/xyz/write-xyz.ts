@@ -3,7 +3,14 @@ import { ascii } from '../text/latin1.js';
 import type { PointCloud } from '../types.js';
 import { formatRows, pointColumns } from '../write/point-columns.js';
 
-/** Options for {@link writeXyz}. */
+/**
+ * Options for {@link writeXyz}.
+ *
+ * @example
+ * ```ts
+ * writeXyz(cloud, { delimiter: ',', header: 'row' });
+ * ```
+ */
 export interface XyzWriteOptions {
   /** Value separator: `' '` (default) or `','` (CSV). */
   delimiter?: ' ' | ',';

@@ -106,7 +106,7 @@ function formatMessage(detail: string, w: PointCloudErrorLocation): string {
   if (w.field !== undefined) parts.push(`field "${w.field}"`);
   if (w.offset !== undefined) parts.push(`at byte ${w.offset}`);
   if (w.line !== undefined) parts.push(`(line ${w.line})`);
-  const where = parts.length > 0 ? ` ${parts.join(' ')}` : '';
+  const where = parts.length > 0 ? ` ${parts.join(' ')}:` : '';
   const expected = w.expected !== undefined ? ` (expected ${w.expected})` : '';
-  return `${w.fileName ?? '<buffer>'}:${where}: ${detail}${expected}`;
+  return `${w.fileName ?? '<buffer>'}:${where} ${detail}${expected}`;
 }

@@ -63,10 +63,10 @@ export function cbam(x: tf.Tensor, weights: CbamWeights, options: CbamOptions = 
     if (x.rank === 3 && !neighbours) throw new Error('cbam: points need options.neighbours [B, N, k] (or noSpatial)');
     if (x.rank !== 3 && x.rank !== 4) throw new Error(`cbam: expected [B, H, W, C] or [B, N, C], got [${x.shape}]`);
   }
-  return tidyObject(() => {
+  return tidyObject((): CbamResult => {
     const channelWeights = cbamChannelGate(x, weights.channel);
     const refined = scaleChannels(x, channelWeights);
-    if (noSpatial) return { output: refined, channelWeights } as CbamResult;
+    if (noSpatial) return { output: refined, channelWeights };
     const gate = x.rank === 4
       ? cbamSpatialGate(refined, weights.spatial!, gateOptions)
       : pointSpatialGate(refined, neighbours!, weights.spatial!, gateOptions);

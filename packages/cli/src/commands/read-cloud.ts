@@ -1,19 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { readPointCloud, type ReadOptions, type ReadResult } from '@heed/pointcloud-io';
+import type { ReadOptions, ReadResult } from '@heed/pointcloud-io';
+import { readPointCloudFile } from '@heed/pointcloud-io/node';
 
 /**
- * Reads a point-cloud file from disk with @heed/pointcloud-io, printing its warnings (dropped
- * NaN points, a misleading extension…) on stderr. A missing file is bad input, named in the error.
+ * Reads a point-cloud file with @heed/pointcloud-io, printing its warnings (dropped NaN points, a
+ * misleading extension…) on stderr. A file that cannot be opened is bad input, named in the error.
  */
 export async function readCloudFile(path: string, options: ReadOptions = {}): Promise<ReadResult> {
-  let bytes: Buffer;
+  let result: ReadResult;
   try {
-    bytes = await readFile(path);
+    result = await readPointCloudFile(path, options);
   } catch (error) {
-    throw new Error(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new Error(`${path}: cannot read the file (${code})`);
+    throw error;
   }
-  const result = await readPointCloud(bytes, { fileName: basename(path), ...options });
   for (const warning of result.warnings) process.stderr.write(`heed: warning: ${warning}\n`);
   return result;
 }

@@ -1,7 +1,8 @@
 /**
  * The procedurally generated vision task: which shape (circle, square, triangle, cross) is in
  * the picture, drawn at a random place, size, rotation and colour over a cluttered, noisy
- * background (a tinted gradient, small blobs and thin lines in other colours, pixel noise).
+ * background (a tinted gradient, small blobs, thin lines and small distractor shapes in other
+ * colours, pixel noise).
  *
  * Every image is a pure function of `(seed, index)`: geometry and colours come from one
  * random stream, pixel noise from another, so switching the noise off leaves the scene as it was.
@@ -25,6 +26,12 @@ export interface ShapeTaskOptions {
   blobs?: readonly [number, number];
   /** Number of clutter lines, inclusive range. Default [2, 5]. */
   lines?: readonly [number, number];
+  /**
+   * Number of distractors — small shapes of any class (radius 2–3 px at size 32, in clutter
+   * colours) — inclusive range. Default [1, 3]. They make the class readable only at the object:
+   * a model that pools evidence from everywhere sees the distractors' classes too.
+   */
+  distractors?: readonly [number, number];
 }
 
 /** One rendered image with its ground truth. */
@@ -50,6 +57,7 @@ export const DEFAULT_SHAPE_TASK: ResolvedShapeTaskOptions = {
   maxRotation: 0.35,
   blobs: [4, 8],
   lines: [2, 5],
+  distractors: [1, 3],
 };
 
 /** Geometry/colour stream and noise stream of an image. */
@@ -141,6 +149,17 @@ function paintClutter(canvas: Canvas, rng: Random, objectHue: number, object: RG
     const rx = rng.uniform(0.8, 2.6) * scale, ry = rng.uniform(0.8, 2.6) * scale;
     fillWhere(canvas, colour, (x, y) => ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 <= 1,
       boxAround(cx, cy, Math.max(rx, ry)));
+  }
+  const distractors = rng.int(o.distractors[0], o.distractors[1]);
+  for (let d = 0; d < distractors; d++) {
+    const colour = clutterColour(rng, objectHue, object);
+    const radius = rng.uniform(2, 3) * scale;
+    const p: ShapePlacement = {
+      kind: SHAPE_CLASSES[rng.int(0, SHAPE_CLASSES.length - 1)]!,
+      cx: rng.uniform(radius, size - radius), cy: rng.uniform(radius, size - radius),
+      radius, rotation: rng.uniform(-o.maxRotation, o.maxRotation),
+    };
+    fillWhere(canvas, colour, (x, y) => pixelInShape(p, x, y), boxAround(p.cx, p.cy, radius * 1.2));
   }
   const lines = rng.int(o.lines[0], o.lines[1]);
   for (let l = 0; l < lines; l++) {

@@ -11,7 +11,7 @@ const DTYPES: Record<string, { dtype: HostDType; bytes: number }> = {
 const NAMES: Record<HostDType, string> = { float32: 'F32', float64: 'F64', int64: 'I64', int32: 'I32' };
 
 /** Options of {@link readSafetensors}. */
-export interface ReadOptions {
+export interface SafetensorsReadOptions {
   /** Names the file in errors. */
   fileName?: string;
 }
@@ -28,7 +28,7 @@ export interface ReadOptions {
  * sd.get('linear3.weight')!.shape; // [40, 256]
  * ```
  */
-export function readSafetensors(buffer: ArrayBuffer | Uint8Array, options: ReadOptions = {}): StateDict {
+export function readSafetensors(buffer: ArrayBuffer | Uint8Array, options: SafetensorsReadOptions = {}): StateDict {
   const file = options.fileName ?? 'safetensors';
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer);
   if (bytes.byteLength < 8) throw new Error(`${file}: truncated: expected an 8-byte header length, the file has ${bytes.byteLength} bytes`);

@@ -30,3 +30,4 @@ export * from './attention-maps/mixing-matrix.js';
 export * from './attention-maps/attention-row.js';
 export * from './attention-maps/rollout.js';
 export * from './attention-maps/statistics.js';
+export * from './data/index.js';

@@ -21,27 +21,36 @@ export function sliceBatch(t: tf.Tensor): tf.Tensor2D[] {
   return Array.from({ length: slices }, (_, i) => tf.reshape(tf.slice(t, [i, 0, 0], [1, rows, cols]), [rows, cols]));
 }
 
+/** Which operands {@link batchedMatMul} transposes (their last two axes). */
+export interface BatchedMatMulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
 /**
- * `a @ b` (or `a @ bᵀ`) over any matching leading batch dims: one batched matMul, or on wasm
- * (see {@link prefersSlices}) one 2-D matMul per slice against a pre-transposed operand.
- * Differentiable.
+ * `op(a) @ op(b)` over matching leading batch dims ([..., m, k] · [..., k, n]; op = optional
+ * transpose of the last two axes): one batched matMul, or on wasm (see {@link prefersSlices}) one
+ * 2-D matMul per slice against explicitly transposed operands. Differentiable.
  *
  * @example
  * ```ts
- * const scores = batchedMatMul(q, k, true); // [B, H, Tq, d] × [B, H, Tk, d] → [B, H, Tq, Tk]
+ * const scores = batchedMatMul(q, k, { transposeB: true }); // [B, H, Tq, d] · [B, H, Tk, d]ᵀ → [B, H, Tq, Tk]
  * ```
  */
-export function batchedMatMul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
+export function batchedMatMul(a: tf.Tensor, b: tf.Tensor, { transposeA = false, transposeB = false }: BatchedMatMulOptions = {}): tf.Tensor {
+  const lead = a.shape.slice(0, -2);
+  if (a.rank < 2 || b.rank !== a.rank || lead.join() !== b.shape.slice(0, -2).join()) {
+    throw new Error(`batchedMatMul: expected [..., m, k] and [..., k, n] with the same leading dims, got [${a.shape}] and [${b.shape}]`);
+  }
   return tf.tidy(() => {
-    const lead = a.shape.slice(0, -2);
     const slices = lead.reduce((x, y) => x * y, 1);
-    const [m, kDim] = a.shape.slice(-2) as [number, number];
-    const n = b.shape[b.rank - (transposeB ? 2 : 1)]!;
-    if (a.rank < 3 || !prefersSlices(slices, m, n)) return tf.matMul(a, b, false, transposeB);
-    const bRows = b.shape[b.rank - 2]!, bCols = b.shape[b.rank - 1]!;
-    let b3 = tf.reshape(b, [slices, bRows, bCols]);
-    if (transposeB) b3 = tf.transpose(b3, [0, 2, 1]);
-    const as = sliceBatch(tf.reshape(a, [slices, m, kDim])), bs = sliceBatch(b3);
+    const m = a.shape[a.rank - (transposeA ? 1 : 2)]!, n = b.shape[b.rank - (transposeB ? 2 : 1)]!;
+    if (a.rank < 3 || !prefersSlices(slices, m, n)) return tf.matMul(a, b, transposeA, transposeB);
+    const as3 = (t: tf.Tensor, transpose: boolean) => {
+      const t3 = tf.reshape(t, [slices, ...t.shape.slice(-2)]);
+      return sliceBatch(transpose ? tf.transpose(t3, [0, 2, 1]) : t3);
+    };
+    const as = as3(a, transposeA), bs = as3(b, transposeB);
     return tf.reshape(tf.stack(as.map((ai, i) => tf.matMul(ai, bs[i]!))), [...lead, m, n]);
   });
 }

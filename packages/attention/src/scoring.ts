@@ -23,7 +23,7 @@ export type ScoreActivation = 'tanh' | 'relu' | 'identity';
  */
 export function dotScore(q: tf.Tensor, k: tf.Tensor): tf.Tensor {
   checkPair('dotScore', q, k, true);
-  return batchedMatMul(q, k, true);
+  return batchedMatMul(q, k, { transposeB: true });
 }
 
 /**
@@ -39,7 +39,7 @@ export function dotScore(q: tf.Tensor, k: tf.Tensor): tf.Tensor {
 export function scaledDotScore(q: tf.Tensor, k: tf.Tensor, scale?: number): tf.Tensor {
   checkPair('scaledDotScore', q, k, true);
   const s = scale ?? 1 / Math.sqrt(q.shape[q.rank - 1]!);
-  return tf.tidy(() => tf.mul(batchedMatMul(q, k, true), s));
+  return tf.tidy(() => tf.mul(batchedMatMul(q, k, { transposeB: true }), s));
 }
 
 /** Parameters of {@link additiveScore}. */
@@ -82,7 +82,7 @@ export function bilinearScore(q: tf.Tensor, k: tf.Tensor, w: tf.Tensor): tf.Tens
   if (w.rank !== 2 || w.shape[1] !== dk) {
     throw new Error(`bilinearScore: w must be [dq, ${dk}], got [${w.shape}]`);
   }
-  return tf.tidy(() => batchedMatMul(project(q, w, 'w'), k, true));
+  return tf.tidy(() => batchedMatMul(project(q, w, 'w'), k, { transposeB: true }));
 }
 
 /** Parameters of {@link locationScore}. */
@@ -190,7 +190,7 @@ export function concatScore(q: tf.Tensor, k: tf.Tensor, { w1, w2, b, v, activati
  */
 export function cosineScore(q: tf.Tensor, k: tf.Tensor, eps = 1e-8): tf.Tensor {
   checkPair('cosineScore', q, k, true);
-  return tf.tidy(() => batchedMatMul(normalize(q, eps), normalize(k, eps), true));
+  return tf.tidy(() => batchedMatMul(normalize(q, eps), normalize(k, eps), { transposeB: true }));
 }
 
 /** x / max(‖x‖, eps) over the last axis. Clamping the squared norm keeps sqrt's gradient finite at 0. */

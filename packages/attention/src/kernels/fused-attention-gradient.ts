@@ -19,12 +19,12 @@ tf.registerGradient({
     const weights = () => {
       let mask = tf.less(tf.range(0, tk, 1, 'int32'), tf.reshape(keyLengths, [-1, 1, 1]));
       if (causal) mask = tf.logicalAnd(mask, tf.cast(tf.linalg.bandPart(tf.ones([tq, tk]), -1, 0), 'bool'));
-      return maskedSoftmax(tf.mul(batchedMatMul(q, k, true), scale), { mask });
+      return maskedSoftmax(tf.mul(batchedMatMul(q, k, { transposeB: true }), scale), { mask });
     };
     // dS = P ⊙ (dP − rowsum(dP ⊙ P)), the softmax Jacobian applied to dP = dy Vᵀ.
     const scoreGrad = () => {
       const p = weights();
-      const dp = batchedMatMul(grad, v, true);
+      const dp = batchedMatMul(grad, v, { transposeB: true });
       return tf.mul(p, tf.sub(dp, tf.sum(tf.mul(dp, p), -1, true)));
     };
     return {

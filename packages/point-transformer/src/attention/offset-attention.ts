@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchedMatMul } from '../nn/batched-matmul.js';
+import { batchedMatMul } from '@heed/attention';
 import { OffsetAttention, type OffsetAttentionAttrs } from '../kernels/kernel-names.js';
 import '../kernels/offset-attention-gradient.js';
 
@@ -52,7 +52,7 @@ export function offsetAttention(
   }
   return tf.tidy(() => {
     const weights = offsetAttentionWeights(query, key, epsilon);
-    const output = batchedMatMul(weights, value, { transposeA: true });
+    const output = batchedMatMul(weights, value, { transposeA: true }) as tf.Tensor3D;
     return options.returnWeights ? { output, weights } : { output };
   });
 }

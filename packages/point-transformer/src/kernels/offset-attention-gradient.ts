@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../register-gradients.js';
-import { batchedMatMul } from '../nn/batched-matmul.js';
+import { batchedMatMul } from '@heed/attention';
 import { OffsetAttention, type OffsetAttentionAttrs } from './kernel-names.js';
 
 tf.registerGradient({

@@ -23,6 +23,6 @@ describe.each(BACKENDS)('batchedMatMul on %s', (backend) => {
         }
       }
     }
-    expect(() => batchedMatMul(tf.zeros([2, 3]), tf.zeros([2, 3, 3]))).toThrow(/expected \[B, m, k\] and \[B, k, n\]/);
+    expect(() => batchedMatMul(tf.zeros([2, 3]), tf.zeros([2, 3, 3]))).toThrow(/expected \[\.\.\., m, k\] and \[\.\.\., k, n\]/);
   });
 });

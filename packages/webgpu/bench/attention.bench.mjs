@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * Fused flash attention (Heed's WGSL kernel) against tfjs-webgpu's composed matMul → softmax →
+ * matMul on the same adapter, in one run. H = 8, d = 64, fp32; FLOP = 4·H·N²·d, reported as GFLOP/s and TFLOP/s.
+ * Sizes adapt to the adapter: a software adapter (SwiftShader) gets small N.
+ * Usage: node bench/attention.bench.mjs [--sizes 256,1024]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { scaledDotProductAttention } from '@heed/attention';
+import { initWebGPU } from '@heed/webgpu';
+
+const init = await initWebGPU({ fallback: null });
+const software = /swiftshader|llvmpipe|lavapipe/i.test(JSON.stringify(init.adapterInfo));
+const arg = process.argv.indexOf('--sizes');
+const sizes = arg > 0 ? process.argv[arg + 1].split(',').map(Number) : software ? [256, 512] : [1024, 4096, 16384, 65536];
+const H = 8, d = 64;
+
+async function time(fn, reps) {
+  const warm = fn(); await warm.data(); warm.dispose();
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const out = fn(); await out.data(); out.dispose();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return { medianMs: +ms[Math.floor(ms.length / 2)].toFixed(3), minMs: +ms[0].toFixed(3) };
+}
+
+const fused = (q, k, v) => scaledDotProductAttention(q, k, v, { returnWeights: false }).output;
+const composed = (q, k, v) => tf.tidy(() => tf.matMul(tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(d))), v));
+
+const rows = [];
+for (const N of sizes) {
+  const [q, k, v] = [1, 2, 3].map((s) => tf.randomNormal([1, H, N, d], 0, 1, 'float32', s));
+  const flop = 4 * H * N * N * d;
+  const reps = software ? 2 : 5;
+  const row = { N, H, d };
+  for (const [name, fn] of [['fused', fused], ['composed', composed]]) {
+    try {
+      const t = await time(() => fn(q, k, v), reps);
+      row[name] = { ...t, gflops: +(flop / t.medianMs / 1e6).toFixed(2), tflops: +(flop / t.medianMs / 1e9).toFixed(4) };
+    } catch (error) {
+      row[name] = { failed: String(error.message ?? error).slice(0, 200) };
+    }
+    process.stderr.write(`N=${N} ${name}: ${JSON.stringify(row[name])}\n`);
+  }
+  if (row.fused.medianMs && row.composed.medianMs) row.speedupFusedOverComposed = +(row.composed.medianMs / row.fused.medianMs).toFixed(2);
+  rows.push(row);
+  tf.dispose([q, k, v]);
+}
+console.log(JSON.stringify({
+  bench: 'fused flash attention vs composed tfjs-webgpu',
+  adapter: init.adapterInfo, software, features: init.features,
+  alternative: 'tfjs-webgpu batched matMul(Q, Kᵀ) → softmax → matMul on the same adapter',
+  results: rows,
+}, null, 2));
+process.exit(0);

@@ -13,3 +13,4 @@ export * from './transformer/add-norm.js';
 export * from './transformer/position-wise-ffn.js';
 export * from './transformer/encoder-block.js';
 export * from './transformer/decoder-block.js';
+export * from './attention-rows.js';

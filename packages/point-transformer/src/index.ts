@@ -31,3 +31,4 @@ export * from './attention-maps/attention-row.js';
 export * from './attention-maps/rollout.js';
 export * from './attention-maps/statistics.js';
 export * from './data/index.js';
+export * from './inference/index.js';

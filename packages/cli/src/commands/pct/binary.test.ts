@@ -1,0 +1,48 @@
+/** `heed classify` / `heed attention` through the built binary (dist/bin.js): parity, exit codes, one-line errors. */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AttentionOutput } from './attention.js';
+import type { ClassifyOutput } from './classify.js';
+import { WEIGHTS_DIR_ENV } from './model-options.js';
+import { fixture, heedBinary, inputIndexOfCentre, maxAbs, tempDir, testData, writeFixtureCloud } from './test/harness.js';
+
+let cloud: string;
+beforeAll(async () => {
+  cloud = await writeFixtureCloud(tempDir());
+});
+
+describe('the heed binary', () => {
+  it('registers classify and attention (bin.ts wires registerPctCommands)', () => {
+    const help = heedBinary('--help');
+    expect(help.stdout).toMatch(/^\s+classify\b/m);
+    expect(help.stdout).toMatch(/^\s+attention\b/m);
+  });
+
+  it('classify --json: the PyTorch checkpoint gives the PyTorch logits', () => {
+    const r = heedBinary('classify', cloud, '--model', 'pct', '--weights', join(testData, 'pct_reference.pth'), '--no-normalize', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as ClassifyOutput;
+    expect(Object.keys(out)).toEqual(['logits', 'probabilities', 'classes', 'points', 'backend']);
+    expect(maxAbs(out.logits, fixture.logits)).toBeLessThanOrEqual(2e-4);
+    expect(out).toMatchObject({ classes: null, points: 1024, backend: 'wasm' });
+  });
+
+  it('attention --json: the PyTorch attention column of a fixture query', () => {
+    const qi = 1, layer = 3;
+    const r = heedBinary('attention', cloud, '--model', 'pct', '--weights', join(testData, 'pct_reference.safetensors'), '--no-normalize',
+      '--layer', String(layer), '--query', String(inputIndexOfCentre(fixture.queries[qi]!)), '--json');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as AttentionOutput;
+    expect(maxAbs(out.weights, fixture.attention[layer - 1]!.columns[qi]!)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbs(out.xyz.flat(), fixture.centresXyz)).toBe(0);
+  });
+
+  it('exits 1 with one line when there are no weights, 2 on a bad layer', () => {
+    const none = heedBinary('classify', cloud, '--model', 'pct', { [WEIGHTS_DIR_ENV]: tempDir() });
+    expect(none).toEqual({ status: 1, stdout: '', stderr: 'heed: no shipped weights for pct yet; pass --weights <checkpoint>\n' });
+    const layer = heedBinary('attention', cloud, '--model', 'pct', '--weights', join(testData, 'pct_reference.pth'), '--layer', '9', '--query', '0');
+    expect(layer).toEqual({ status: 2, stdout: '', stderr: 'heed: --layer 9: pct has attention layers 1–4\n' });
+  });
+});

@@ -3,9 +3,10 @@ import { createProgram } from './program.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerConvertCommand } from './commands/convert.js';
+import { registerPctCommands } from './commands/pct/index.js';
 import { EXIT_OK, describeError, exitCodeFor } from './errors.js';
 
-const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand]);
+const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands]);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

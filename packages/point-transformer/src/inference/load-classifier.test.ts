@@ -80,14 +80,14 @@ describe('openClassifier and the shipped weights', () => {
     await expect(openClassifier('/m/none.t7', read)).rejects.toBeInstanceOf(MissingWeightsError);
   });
 
-  it('resolves weights/<variant>.safetensors and says clearly when there are none yet', async () => {
-    expect(shippedWeights('pct').weights.href).toBe(new URL('pct.safetensors', SHIPPED_WEIGHTS_BASE).href);
+  it('resolves weights/<variant>-classification.safetensors and says clearly when there are none yet', async () => {
+    expect(shippedWeights('pct').weights.href).toBe(new URL('pct-classification.safetensors', SHIPPED_WEIGHTS_BASE).href);
     expect(SHIPPED_WEIGHTS_BASE.href).toMatch(/\/point-transformer\/weights\/$/);
     const base = 'https://models.example/heed/';
-    expect(shippedWeights('npct', base).classes.href).toBe(`${base}npct.classes.json`);
+    expect(shippedWeights('npct', base).classes.href).toBe(`${base}npct-classification.classes.json`);
     await expect(loadShippedClassifier('pct', memoryRead({}), base)).rejects.toThrow(new NoShippedWeightsError('pct').message);
     await expect(loadShippedClassifier('pct', memoryRead({}), base)).rejects.toThrow(/^no shipped weights for pct yet$/);
-    const read = memoryRead({ [`${base}pct.safetensors`]: tinyBytes(), [`${base}pct.classes.json`]: JSON.stringify(NAMES) });
+    const read = memoryRead({ [`${base}pct-classification.safetensors`]: tinyBytes(), [`${base}pct-classification.classes.json`]: JSON.stringify(NAMES) });
     const { model, classes } = await loadShippedClassifier('pct', read, base);
     expect(classes).toEqual(NAMES);
     model.dispose();

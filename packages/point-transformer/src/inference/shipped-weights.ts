@@ -8,7 +8,7 @@ import type { ReadBytes } from './read-bytes.js';
  *
  * @example
  * ```ts
- * new URL('pct.safetensors', SHIPPED_WEIGHTS_BASE); // …/point-transformer/weights/pct.safetensors
+ * new URL('pct-classification.safetensors', SHIPPED_WEIGHTS_BASE); // …/point-transformer/weights/pct-classification.safetensors
  * ```
  */
 export const SHIPPED_WEIGHTS_BASE: URL = new URL('../../weights/', import.meta.url);
@@ -23,30 +23,30 @@ export const SHIPPED_WEIGHTS_BASE: URL = new URL('../../weights/', import.meta.u
  */
 export interface ShippedWeights {
   variant: PCTVariant;
-  /** `weights/<variant>.safetensors`: the weights under the reference names. */
+  /** `weights/<variant>-classification.safetensors`: the weights under the reference names. */
   weights: URL;
   /**
-   * `weights/<variant>.classes.json`: the class names (a JSON array), unless the safetensors
+   * `weights/<variant>-classification.classes.json`: the class names (a JSON array), unless the safetensors
    * metadata carries them (`__metadata__.classes`).
    */
   classes: URL;
 }
 
 /**
- * The locations of the pretrained classifier shipped for a variant — `weights/<variant>.safetensors`
- * and `weights/<variant>.classes.json` under `base` (default {@link SHIPPED_WEIGHTS_BASE}; a viewer
+ * The locations of the pretrained classifier shipped for a variant — `weights/<variant>-classification.safetensors`
+ * and `weights/<variant>-classification.classes.json` under `base` (default {@link SHIPPED_WEIGHTS_BASE}; a viewer
  * passes the URL it serves them from). Only locations: whether the files exist is known when they
  * are read ({@link loadShippedClassifier}).
  *
  * @example
  * ```ts
- * shippedWeights('pct').weights.href; // 'file:///…/packages/point-transformer/weights/pct.safetensors'
- * shippedWeights('spct', new URL('https://example.org/heed/')).weights.href; // 'https://example.org/heed/spct.safetensors'
+ * shippedWeights('pct').weights.href; // 'file:///…/packages/point-transformer/weights/pct-classification.safetensors'
+ * shippedWeights('spct', new URL('https://example.org/heed/')).weights.href; // 'https://example.org/heed/spct-classification.safetensors'
  * ```
  */
 export function shippedWeights(variant: PCTVariant, base: URL | string = SHIPPED_WEIGHTS_BASE): ShippedWeights {
   if (!['pct', 'spct', 'npct'].includes(variant)) throw new Error(`shippedWeights: unknown model '${variant}' (expected pct, spct or npct)`);
-  return { variant, weights: new URL(`${variant}.safetensors`, base), classes: new URL(`${variant}.classes.json`, base) };
+  return { variant, weights: new URL(`${variant}-classification.safetensors`, base), classes: new URL(`${variant}-classification.classes.json`, base) };
 }
 
 /**

@@ -87,8 +87,8 @@ describe('weights and class names', () => {
 
   it('uses the shipped weights when there are any ($HEED_WEIGHTS_DIR stands in for the package folder)', async () => {
     const shipped = tempDir();
-    copyFileSync(join(testData, 'pct_reference.safetensors'), join(shipped, 'pct.safetensors'));
-    writeFileSync(join(shipped, 'pct.classes.json'), JSON.stringify(names));
+    copyFileSync(join(testData, 'pct_reference.safetensors'), join(shipped, 'pct-classification.safetensors'));
+    writeFileSync(join(shipped, 'pct-classification.classes.json'), JSON.stringify(names));
     process.env[WEIGHTS_DIR_ENV] = shipped;
     try {
       const out = await classify(cloud, '--model', 'pct', '--no-normalize');

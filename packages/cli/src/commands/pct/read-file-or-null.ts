@@ -9,7 +9,7 @@ import type { ReadBytes } from '@heed/point-transformer';
  * @example
  * ```ts
  * await readFileOrNull('models/none.pth'); // null
- * await readFileOrNull(new URL('pct.safetensors', SHIPPED_WEIGHTS_BASE).href); // bytes, once shipped
+ * await readFileOrNull(new URL('pct-classification.safetensors', SHIPPED_WEIGHTS_BASE).href); // bytes, once shipped
  * ```
  */
 export const readFileOrNull: ReadBytes = async (location) => {

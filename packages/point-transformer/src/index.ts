@@ -32,3 +32,4 @@ export * from './attention-maps/rollout.js';
 export * from './attention-maps/statistics.js';
 export * from './data/index.js';
 export * from './inference/index.js';
+export * from './train/index.js';

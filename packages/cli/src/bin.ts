@@ -4,9 +4,10 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerPctCommands } from './commands/pct/index.js';
+import { registerTrainCommands } from './commands/train/index.js';
 import { EXIT_OK, describeError, exitCodeFor } from './errors.js';
 
-const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands]);
+const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands, registerTrainCommands]);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -33,6 +33,12 @@ export interface CbamCnnConfig {
    * Σ g·x / Σ g of the (channel-gated) features, so where the gate looks is what is classified.
    */
   pooling: 'mean' | 'gate';
+  /**
+   * Initial bias of the last CBAM block's spatial gate. Negative values start the gate in the
+   * sigmoid's exponential regime (σ(z) ≈ eᶻ for z ≪ 0), where 'gate' pooling Σ g·x / Σ g is a
+   * softmax over positions: positions compete for the pooled vector from the first step.
+   */
+  lastGateBias: number;
 }
 
 /** The architecture of the shipped CBAM model: 32×32 → 16×16 → 8×8, CBAM on the 8×8 stages. */
@@ -48,6 +54,7 @@ export const DEFAULT_CBAM_CNN: CbamCnnConfig = {
   reduction: 8,
   spatialKernel: 5,
   pooling: 'gate',
+  lastGateBias: -4,
 };
 
 /** Map name of stage i's CBAM spatial gate. */
@@ -69,6 +76,7 @@ export function createCbamCnn(options: { seed: number; config?: Partial<CbamCnnC
   const config = { ...DEFAULT_CBAM_CNN, ...options.config };
   const p = new ParameterFactory(options.seed);
   let inChannels = 3;
+  const lastCbam = config.stages.map((s) => s.cbam).lastIndexOf(true);
   config.stages.forEach((stage, i) => {
     const c = stage.channels, k = config.spatialKernel;
     p.add(`conv${i + 1}/kernel`, [3, 3, inChannels, c], { kind: 'he', fanIn: 9 * inChannels });
@@ -80,7 +88,7 @@ export function createCbamCnn(options: { seed: number; config?: Partial<CbamCnnC
       p.add(`cbam${i + 1}/mlp/w2`, [hidden, c], { kind: 'glorot', fanIn: hidden, fanOut: c });
       p.add(`cbam${i + 1}/mlp/b2`, [c], { kind: 'zeros' });
       p.add(`cbam${i + 1}/spatial/kernel`, [k, k, 2, 1], { kind: 'glorot', fanIn: 2 * k * k, fanOut: k * k });
-      p.add(`cbam${i + 1}/spatial/bias`, [1], { kind: 'zeros' });
+      p.add(`cbam${i + 1}/spatial/bias`, [1], i === lastCbam ? { kind: 'constant', value: config.lastGateBias } : { kind: 'zeros' });
     }
     inChannels = c;
   });

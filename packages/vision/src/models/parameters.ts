@@ -12,6 +12,7 @@ export type ParameterMap = Record<string, tf.Variable>;
 export type Initializer =
   | { kind: 'zeros' }
   | { kind: 'ones' }
+  | { kind: 'constant'; value: number }
   /** Normal(0, std). */
   | { kind: 'normal'; std: number }
   /** He/Kaiming normal for ReLU layers: std √(2 / fanIn). */
@@ -56,6 +57,7 @@ export class ParameterFactory {
     switch (init.kind) {
       case 'zeros': return () => 0;
       case 'ones': return () => 1;
+      case 'constant': return () => init.value;
       case 'normal': return () => init.std * rng.normal();
       case 'he': return () => Math.sqrt(2 / init.fanIn) * rng.normal();
       case 'glorot': {

@@ -1,7 +1,8 @@
 /**
- * A tiny Vision Transformer (Dosovitskiy et al., 2021): linear patch embedding, a learned class
- * token and learned positional embedding, pre-norm Transformer encoder blocks from
- * @heed/attention, a final layer norm and a linear head on the class token.
+ * A tiny Vision Transformer (Dosovitskiy et al., 2021): (an optional one-layer conv stem, then) a
+ * linear patch embedding, a learned class token and learned positional embedding, pre-norm
+ * Transformer encoder blocks from @heed/attention, a final layer norm and a linear head on the
+ * class token.
  *
  * Maps: `classToken` — the last layer's attention from the class token to the patches, mean
  * over heads; `rollout` — attention rollout through every layer (see {@link attentionRollout}).
@@ -22,6 +23,13 @@ export interface TinyVitConfig {
   numClasses: number;
   /** Patch side; imageSize must be a multiple. */
   patchSize: number;
+  /**
+   * Channels of an optional 3×3 conv + ReLU stem before the patches are cut (0 = none, the plain
+   * linear patch embedding). A one-layer stem is the smallest "hybrid" ViT (Dosovitskiy et al.
+   * §3.1; Xiao et al. 2021): the patch embedding then sees colour-independent edge features.
+   * Each token still covers exactly its patch plus a one-pixel border.
+   */
+  stemChannels: number;
   /** Token width d. */
   dim: number;
   /** Encoder blocks. */
@@ -33,14 +41,15 @@ export interface TinyVitConfig {
   dropout: number;
 }
 
-/** The shipped ViT: 4×4 patches of a 32×32 image (64 tokens + class token), d = 32, 2 blocks. */
+/** The shipped ViT: a 16-channel conv stem, 4×4 patches of a 32×32 image (64 tokens + class token), d = 32, 2 blocks of 4 heads. */
 export const DEFAULT_TINY_VIT: TinyVitConfig = {
   imageSize: 32,
   numClasses: SHAPE_CLASSES.length,
   patchSize: 4,
+  stemChannels: 16,
   dim: 32,
   depth: 2,
-  numHeads: 2,
+  numHeads: 4,
   mlpDim: 64,
   dropout: 0,
 };
@@ -64,8 +73,13 @@ export function createTinyVit(options: { seed: number; config?: Partial<TinyVitC
   const config = { ...DEFAULT_TINY_VIT, ...options.config };
   const { dim: d, mlpDim, patchSize } = config;
   const tokens = 1 + (config.imageSize / patchSize) ** 2;
-  const patchWidth = patchSize * patchSize * 3;
+  const pixelWidth = config.stemChannels > 0 ? config.stemChannels : 3;
+  const patchWidth = patchSize * patchSize * pixelWidth;
   const p = new ParameterFactory(options.seed);
+  if (config.stemChannels > 0) {
+    p.add('stem/kernel', [3, 3, 3, config.stemChannels], { kind: 'he', fanIn: 27 });
+    p.add('stem/bias', [config.stemChannels], { kind: 'zeros' });
+  }
   const addDense = (name: string, i: number, o: number) => {
     p.add(`${name}/kernel`, [i, o], { kind: 'glorot', fanIn: i, fanOut: o });
     p.add(`${name}/bias`, [o], { kind: 'zeros' });
@@ -127,7 +141,11 @@ function forward(config: TinyVitConfig, w: ParameterMap, images: tf.Tensor4D, op
   return tf.tidy(() => {
     const b = images.shape[0];
     const grid = config.imageSize / config.patchSize;
-    const patches = dense(patchify(standardizeImages(images), config.patchSize), param(w, 'patch/kernel'), param(w, 'patch/bias'));
+    let pixels: tf.Tensor4D = standardizeImages(images);
+    if (config.stemChannels > 0) {
+      pixels = tf.relu(tf.add(tf.conv2d(pixels, param(w, 'stem/kernel') as tf.Tensor4D, 1, 'same'), param(w, 'stem/bias'))) as tf.Tensor4D;
+    }
+    const patches = dense(patchify(pixels, config.patchSize), param(w, 'patch/kernel'), param(w, 'patch/bias'));
     const cls = tf.tile(param(w, 'classToken'), [b, 1, 1]);
     let x = tf.add(tf.concat([cls, patches], 1), param(w, 'positions'));
     const layerWeights: tf.Tensor[] = [];

@@ -27,7 +27,7 @@ export const TRAINING_RECIPES: Record<VisionModelKind, TrainingRecipe> = {
     config: DEFAULT_CBAM_CNN,
     seed: 1,
     train: {
-      epochs: 6, stepsPerEpoch: 150, batchSize: 32, learningRate: 3e-3, schedule: 'cosine', weightDecay: 1e-4,
+      epochs: 12, stepsPerEpoch: 150, batchSize: 32, learningRate: 3e-3, schedule: 'cosine', weightDecay: 1e-4,
       validation: { seed: VALIDATION_SEED, count: 200 },
     },
   },
@@ -36,7 +36,7 @@ export const TRAINING_RECIPES: Record<VisionModelKind, TrainingRecipe> = {
     config: DEFAULT_TINY_VIT,
     seed: 1,
     train: {
-      epochs: 6, stepsPerEpoch: 150, batchSize: 32, learningRate: 2e-3, schedule: 'cosine', weightDecay: 1e-2,
+      epochs: 16, stepsPerEpoch: 150, batchSize: 32, learningRate: 3e-3, schedule: 'cosine', weightDecay: 1e-2,
       validation: { seed: VALIDATION_SEED, count: 200 },
     },
   },

@@ -3,21 +3,9 @@ import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (see regist
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, backendOrSkip, maxRelativeError, tensorsLeakedBy } from '@heed/testing';
 import { type MultiHeadAttentionWeights, multiHeadAttention } from './multi-head-attention.js';
-import { type Packed, type TorchParams, attentionWeightsFromTorch, loadFixture, tensorOf } from './test/torch-fixtures.js';
-
-interface MhaCase {
-  name: string;
-  numHeads: number;
-  params: TorchParams;
-  query: Packed;
-  key: Packed;
-  value: Packed;
-  validLens?: number[];
-  causal?: boolean;
-  mask?: Packed;
-  output: Packed;
-  weights: Packed;
-}
+import {
+  type MhaCase, type Packed, type TorchParams, attentionWeightsFromTorch, loadFixture, tensorOf,
+} from './test/torch-fixtures.js';
 
 const fixture = loadFixture<MhaCase>('mha.json');
 

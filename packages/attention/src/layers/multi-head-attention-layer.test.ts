@@ -3,21 +3,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { BACKENDS, backendOrSkip, maxRelativeError, tensorsLeakedBy } from '@heed/testing';
 import { MultiHeadAttention } from './multi-head-attention-layer.js';
-import { type Packed, type TorchParams, assignLayerWeights, attentionWeightsFromTorch, loadFixture, tensorOf } from '../test/torch-fixtures.js';
-
-interface MhaCase {
-  name: string;
-  numHeads: number;
-  embedDim: number;
-  params: TorchParams;
-  query: Packed;
-  key: Packed;
-  value: Packed;
-  validLens?: number[];
-  causal?: boolean;
-  output: Packed;
-  weights: Packed;
-}
+import {
+  type MhaCase, type Packed, type TorchParams, assignLayerWeights, attentionWeightsFromTorch, loadFixture, tensorOf,
+} from '../test/torch-fixtures.js';
 
 const fixture = loadFixture<MhaCase>('mha.json');
 

@@ -75,3 +75,34 @@ export function assignLayerWeights(
     v.write(value);
   }
 }
+
+/** One `nn.MultiheadAttention` case of mha.json. */
+export interface MhaCase {
+  name: string;
+  numHeads: number;
+  embedDim: number;
+  params: TorchParams;
+  query: Packed;
+  key: Packed;
+  value: Packed;
+  validLens?: number[];
+  causal?: boolean;
+  mask?: Packed;
+  output: Packed;
+  weights: Packed;
+}
+
+/** One `nn.TransformerEncoderLayer` / `nn.TransformerDecoderLayer` case of transformer.json. */
+export interface BlockCase {
+  name: string;
+  kind: 'encoder' | 'decoder';
+  numHeads: number;
+  normFirst: boolean;
+  activation: 'relu' | 'gelu';
+  params: TorchParams;
+  x: Packed;
+  memory?: Packed;
+  validLens?: number[];
+  memoryValidLens?: number[];
+  output: Packed;
+}

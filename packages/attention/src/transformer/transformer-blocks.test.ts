@@ -6,22 +6,8 @@ import { type FFNActivation } from './position-wise-ffn.js';
 import { type TransformerEncoderBlockWeights, transformerEncoderBlock } from './encoder-block.js';
 import { type TransformerDecoderBlockWeights, transformerDecoderBlock } from './decoder-block.js';
 import {
-  type Packed, type TorchParams, attentionWeightsFromTorch, ffnFromTorch, loadFixture, normFromTorch, tensorOf,
+  type BlockCase, type Packed, type TorchParams, attentionWeightsFromTorch, ffnFromTorch, loadFixture, normFromTorch, tensorOf,
 } from '../test/torch-fixtures.js';
-
-interface BlockCase {
-  name: string;
-  kind: 'encoder' | 'decoder';
-  numHeads: number;
-  normFirst: boolean;
-  activation: FFNActivation;
-  params: TorchParams;
-  x: Packed;
-  memory?: Packed;
-  validLens?: number[];
-  memoryValidLens?: number[];
-  output: Packed;
-}
 
 const fixture = loadFixture<BlockCase>('transformer.json');
 

@@ -31,4 +31,9 @@ describe.each(BACKENDS)('CBAM CNN on %s', (backend) => {
     expect(await a.parameters[k]!.data()).not.toEqual(await c.parameters[k]!.data());
     [a, b, c].forEach((m) => m.dispose());
   });
+
+  it('frees everything it allocated on dispose', async (ctx) => {
+    await backendOrSkip(ctx, backend);
+    expect(await tensorsLeakedBy(() => createCbamCnn({ seed: 1 }).dispose())).toBe(0);
+  });
 });

@@ -47,7 +47,8 @@ export class ParameterFactory {
     const draw = this.sampler(init);
     for (let i = 0; i < values.length; i++) values[i] = draw();
     // No tfjs name: tfjs variable names are global, and two models share parameter names.
-    const variable = tf.variable(tf.tensor(values, shape, 'float32'), true);
+    // tidy frees the initial tensor; the variable keeps the data (they share it).
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true));
     this.parameters[name] = variable;
     return variable;
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@heed/testing';
+import { tensorsLeakedBy, useBackend } from '@heed/testing';
 import { describe, expect, it } from 'vitest';
 import { createCbamCnn } from '../models/cbam-cnn.js';
 import { createTinyVit } from '../models/tiny-vit.js';
@@ -28,6 +28,7 @@ describe('vision weight files', () => {
     const [a, b] = [model.forward(x), copy.forward(x)];
     expect(await b.logits.data()).toEqual(await a.logits.data());
     tf.dispose([x, a as unknown as tf.TensorContainer, b as unknown as tf.TensorContainer]);
+    expect(await tensorsLeakedBy(() => visionModelFromWeights(file).dispose())).toBe(0);
     model.dispose();
     copy.dispose();
   });

@@ -68,7 +68,8 @@ export function visionModelFromWeights(file: VisionWeightsFile): VisionModel {
   for (const { name, shape } of file.tensors) {
     const size = shape.reduce((a, b) => a * b, 1);
     if (offset + size > values.length) throw new Error(`weight file too short for tensor "${name}"`);
-    parameters[name] = tf.variable(tf.tensor(values.subarray(offset, offset + size), shape, 'float32'), true);
+    // tidy frees the initial tensor; the variable keeps the data (they share it).
+    parameters[name] = tf.tidy(() => tf.variable(tf.tensor(values.subarray(offset, offset + size), shape, 'float32'), true));
     offset += size;
   }
   if (offset !== values.length) throw new Error(`weight file has ${values.length - offset} values beyond its tensor table`);

@@ -2,6 +2,8 @@ import { PCTModel } from '../model/pct-model.js';
 import type { PCTVariant } from '../model/pct-config.js';
 import { inferPCTOptions, readCheckpoint } from '../weights/checkpoint.js';
 import { stripModulePrefix } from '../weights/state-dict.js';
+import { MODEL_POINTS } from './prepare-cloud.js';
+import type { GroupingStage } from '../model/neighbour-embedding.js';
 import { checkClassNames, classListCandidates, classNamesFromSafetensors, parseClassNames } from './class-names.js';
 import type { ReadBytes } from './read-bytes.js';
 
@@ -20,6 +22,17 @@ export interface LoadedClassifier {
   classes: string[] | null;
   /** Where the class names came from (a file, or the safetensors metadata); null without names. */
   classesSource: string | null;
+  /** Points per cloud the model was trained on (from its `.config.json`; default 1024). */
+  points: number;
+}
+
+/**
+ * The `<weights>.config.json` written by `heed train` beside its weights: the input size and the
+ * grouping stages the model was trained with (which the weights alone do not determine).
+ */
+export interface ClassifierFileConfig {
+  points?: number;
+  stages?: GroupingStage[];
 }
 
 /**
@@ -39,6 +52,8 @@ export interface LoadClassifierOptions {
   classes?: string[] | null;
   /** Where `classes` came from, for messages. */
   classesSource?: string;
+  /** Input size and grouping stages, when they differ from the reference (see {@link ClassifierFileConfig}). */
+  config?: ClassifierFileConfig;
 }
 
 /**
@@ -69,14 +84,15 @@ export function loadClassifier(bytes: Uint8Array, options: LoadClassifierOptions
     classesSource = classes ? `${file} (__metadata__.classes)` : null;
   }
   if (classes) checkClassNames(classes, inferred.numClasses, classesSource!);
-  const model = new PCTModel(inferred);
+  const stages = variant === 'pct' ? options.config?.stages : undefined;
+  const model = new PCTModel(stages ? { ...inferred, stages } : inferred);
   try {
     model.loadStateDict(sd, { source: file });
   } catch (e) {
     model.dispose();
     throw e;
   }
-  return { model, classes, classesSource };
+  return { model, classes, classesSource, points: options.config?.points ?? MODEL_POINTS };
 }
 
 const VARIANT_EVIDENCE: Record<PCTVariant, string> = {
@@ -113,7 +129,10 @@ export async function openClassifier(location: string, read: ReadBytes, options:
   } else {
     classesSource = `${file} (__metadata__.classes)`;
   }
-  return loadClassifier(bytes, { ...options, fileName: file, classes, ...(classesSource ? { classesSource } : {}) });
+  // `heed train` writes <name>.config.json beside <name>.safetensors: input size and grouping.
+  const configBytes = await read(location.replace(/\.[^./]*$/, '') + '.config.json');
+  const config = configBytes ? (JSON.parse(new TextDecoder().decode(configBytes)) as ClassifierFileConfig) : undefined;
+  return loadClassifier(bytes, { ...options, fileName: file, classes, ...(classesSource ? { classesSource } : {}), ...(config ? { config } : {}) });
 }
 
 /**

@@ -61,12 +61,13 @@ export function registerAttentionCommand(program: Command): void {
     .action(async (path: string, opts: AttentionOptions) => {
       const layer = integerOption('--layer', opts.layer, 1);
       const query = integerOption('--query', opts.query, 0);
-      const { cloud, prepared } = await loadCloud(path, opts);
-      if (query >= prepared.inputCount) throw new UsageError(`--query ${query}: ${path} has ${prepared.inputCount} points (0–${prepared.inputCount - 1})`);
       const { attentionLayerCount, queryAttention, attentionColors } = await import('@heed/point-transformer');
-      const { model } = await loadModel(opts);
-      let result: AttentionQuery;
+      // The model first: it says how many points it takes (e.g. 256 for the shipped classifier).
+      const { model, points } = await loadModel(opts);
+      let result: AttentionQuery, cloud: PointCloud, prepared;
       try {
+        ({ cloud, prepared } = await loadCloud(path, opts, points));
+        if (query >= prepared.inputCount) throw new UsageError(`--query ${query}: ${path} has ${prepared.inputCount} points (0–${prepared.inputCount - 1})`);
         const layers = attentionLayerCount(model);
         if (layer > layers) throw new UsageError(`--layer ${layer}: ${opts.model} has attention layers 1–${layers}`);
         result = await queryAttention(model, prepared, cloud.positions, layer, query);

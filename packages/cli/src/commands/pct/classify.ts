@@ -38,11 +38,12 @@ export function registerClassifyCommand(program: Command): void {
       .description('classify a point cloud with PCT, SPCT or NPCT')
       .argument('<cloud>', 'PLY, PCD, XYZ/TXT/CSV, OFF, LAS or LAZ file'),
   ).action(async (path: string, opts: ModelOptions) => {
-    const { prepared } = await loadCloud(path, opts);
     const { classifyCloud } = await import('@heed/point-transformer');
-    const { model, classes, backend } = await loadModel(opts);
-    let result;
+    // The model first: it says how many points it takes (e.g. 256 for the shipped classifier).
+    const { model, classes, backend, points } = await loadModel(opts);
+    let result, prepared;
     try {
+      prepared = (await loadCloud(path, opts, points)).prepared;
       result = await classifyCloud(model, prepared);
     } finally {
       model.dispose();

@@ -87,16 +87,16 @@ export interface LoadedCloud {
  *
  * @example
  * ```ts
- * const { cloud, prepared } = await loadCloud('scan.ply', { model: 'pct', normalize: true, backend: 'wasm' });
+ * const { cloud, prepared } = await loadCloud('scan.ply', { model: 'pct', normalize: true, backend: 'wasm' }, 1024);
  * ```
  */
-export async function loadCloud(path: string, options: ModelOptions): Promise<LoadedCloud> {
-  const { prepareCloud, MODEL_POINTS } = await import('@heed/point-transformer');
+export async function loadCloud(path: string, options: ModelOptions, modelPoints: number): Promise<LoadedCloud> {
+  const { prepareCloud } = await import('@heed/point-transformer');
   const { cloud } = await readCloudFile(path);
-  if (cloud.faces?.length) process.stderr.write(`heed: note: ${path} is a mesh: its vertices are the cloud (heed convert --sample ${MODEL_POINTS} samples its surface)\n`);
-  const prepared = prepareCloud(cloud.positions, { numPoints: MODEL_POINTS, normalize: options.normalize });
+  if (cloud.faces?.length) process.stderr.write(`heed: note: ${path} is a mesh: its vertices are the cloud (heed convert --sample ${modelPoints} samples its surface)\n`);
+  const prepared = prepareCloud(cloud.positions, { numPoints: modelPoints, normalize: options.normalize });
   if (prepared.replaced) {
-    process.stderr.write(`heed: warning: ${path} has ${prepared.inputCount} points, fewer than the model's ${MODEL_POINTS}: some are repeated (sampling with replacement)\n`);
+    process.stderr.write(`heed: warning: ${path} has ${prepared.inputCount} points, fewer than the model's ${modelPoints}: some are repeated (sampling with replacement)\n`);
   }
   return { cloud, prepared };
 }

@@ -49,7 +49,14 @@ export interface ShapeSample {
 /** The resolved options, every field present. */
 export type ResolvedShapeTaskOptions = Required<ShapeTaskOptions>;
 
-/** The defaults of {@link ShapeTaskOptions}. */
+/**
+ * The defaults of {@link ShapeTaskOptions}.
+ *
+ * @example
+ * ```ts
+ * renderShapeSample(1, 0, { ...DEFAULT_SHAPE_TASK, size: 64, noise: 0 }); // same task, bigger, clean
+ * ```
+ */
 export const DEFAULT_SHAPE_TASK: ResolvedShapeTaskOptions = {
   size: 32,
   noise: 0.06,

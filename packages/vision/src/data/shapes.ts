@@ -3,7 +3,14 @@
  * `(u, v)` relative to the centre, rotated into the shape's orientation, in units of its radius.
  */
 
-/** Class names, in label order (label i is `SHAPE_CLASSES[i]`). */
+/**
+ * Class names, in label order (label i is `SHAPE_CLASSES[i]`).
+ *
+ * @example
+ * ```ts
+ * SHAPE_CLASSES[renderShapeSample(1, 0).label]; // e.g. 'cross'
+ * ```
+ */
 export const SHAPE_CLASSES = ['circle', 'square', 'triangle', 'cross'] as const;
 
 /** One of {@link SHAPE_CLASSES}. */

@@ -41,7 +41,14 @@ export interface CbamCnnConfig {
   lastGateBias: number;
 }
 
-/** The architecture of the shipped CBAM model: 32×32 → 16×16 → 8×8, CBAM on the 8×8 stages. */
+/**
+ * The architecture of the shipped CBAM model: 32×32 → 16×16 → 8×8, CBAM on the 8×8 stages.
+ *
+ * @example
+ * ```ts
+ * createCbamCnn({ seed: 2, config: { ...DEFAULT_CBAM_CNN, pooling: 'mean' } }); // the ablation without gate pooling
+ * ```
+ */
 export const DEFAULT_CBAM_CNN: CbamCnnConfig = {
   imageSize: 32,
   numClasses: SHAPE_CLASSES.length,

@@ -41,7 +41,15 @@ export interface TinyVitConfig {
   dropout: number;
 }
 
-/** The shipped ViT: a 16-channel conv stem, 4×4 patches of a 32×32 image (64 tokens + class token), d = 32, 2 blocks of 4 heads. */
+/**
+ * The shipped ViT: a 16-channel conv stem, 4×4 patches of a 32×32 image (64 tokens + class
+ * token), d = 32, 2 blocks of 4 heads.
+ *
+ * @example
+ * ```ts
+ * createTinyVit({ seed: 2, config: { ...DEFAULT_TINY_VIT, stemChannels: 0 } }); // plain linear patch embedding
+ * ```
+ */
 export const DEFAULT_TINY_VIT: TinyVitConfig = {
   imageSize: 32,
   numClasses: SHAPE_CLASSES.length,
@@ -54,7 +62,14 @@ export const DEFAULT_TINY_VIT: TinyVitConfig = {
   dropout: 0,
 };
 
-/** Names of the ViT's maps; the first is the default. */
+/**
+ * Names of the ViT's maps; the first is the default.
+ *
+ * @example
+ * ```ts
+ * await evaluateVision(vit, { seed: 5, count: 200, map: TINY_VIT_MAPS[1] }); // score the rollout
+ * ```
+ */
 export const TINY_VIT_MAPS = ['classToken', 'rollout'] as const;
 
 /**

@@ -24,8 +24,24 @@ const GLYPHS: Record<string, readonly number[]> = {
   '?': [14, 17, 1, 2, 4, 0, 4],
 };
 
-/** Glyph cell: 5 pixels wide plus 1 of spacing, 7 tall. */
+/**
+ * Glyph cell width: 5 pixels plus 1 of spacing.
+ *
+ * @example
+ * ```ts
+ * const charsPerLine = Math.floor(image.width / (GLYPH_WIDTH * scale));
+ * ```
+ */
 export const GLYPH_WIDTH = 6;
+
+/**
+ * Glyph height in pixels.
+ *
+ * @example
+ * ```ts
+ * const captionBar = GLYPH_HEIGHT * scale + 4;
+ * ```
+ */
 export const GLYPH_HEIGHT = 7;
 
 /** An RGBA image: `data[(y·width + x)·4 + c]`. */

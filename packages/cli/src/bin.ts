@@ -5,9 +5,10 @@ import { registerInfoCommand } from './commands/info.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerPctCommands } from './commands/pct/index.js';
 import { registerTrainCommands } from './commands/train/index.js';
+import { registerVisionCommands } from './commands/vision/index.js';
 import { EXIT_OK, describeError, exitCodeFor } from './errors.js';
 
-const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands, registerTrainCommands]);
+const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands, registerTrainCommands, registerVisionCommands]);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -43,11 +43,11 @@ describe.each(BACKENDS)('scaledDotProductAttention on %s', (backend) => {
   it('matches float64 on slices large enough for the per-slice wasm path', async (ctx) => {
     await backendOrSkip(ctx, backend);
     const rand = seededRandom(3);
-    const [B, H, Tq, Tk, d, dv] = [2, 2, 64, 70, 8, 4];
+    const [B, H, Tq, Tk, d, dv] = [2, 2, 130, 128, 8, 4];
     const qs = Array.from({ length: B * H }, () => randomMatrix(rand, Tq, d, -2, 2));
     const ks = Array.from({ length: B * H }, () => randomMatrix(rand, Tk, d, -2, 2));
     const vs = Array.from({ length: B * H }, () => randomMatrix(rand, Tk, dv));
-    const lens = [70, 33];
+    const lens = [128, 33];
     const { output, weights } = scaledDotProductAttention(
       tf.tensor(qs.flat(2), [B, H, Tq, d]), tf.tensor(ks.flat(2), [B, H, Tk, d]), tf.tensor(vs.flat(2), [B, H, Tk, dv]),
       { validLens: lens, causal: true },

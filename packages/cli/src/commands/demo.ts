@@ -2,17 +2,6 @@ import type { Command } from 'commander';
 import { useCliBackend } from '../backend.js';
 import { progressBar } from '../progress.js';
 
-/** Deterministic uniform numbers (mulberry32), so the demo prints the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SHADES = ' ░▒▓█';
 
 /** One text row per query: each training point's weight as a shade, darkest = largest. */
@@ -38,13 +27,13 @@ export function registerDemoCommand(program: Command): void {
       // Loaded on use, so that other commands start without tfjs.
       const tf = await import('@tensorflow/tfjs-core');
       const { ParametricNadarayaWatson, nadarayaWatson } = await import('@heed/attention');
+      const { Random } = await import('@heed/point-transformer');
       const backend = await useCliBackend();
-      const rand = random(Number(opts.seed));
+      const random = new Random(Number(opts.seed));
       const f = (x: number) => 2 * Math.sin(x) + x ** 0.8;
       const n = 50;
-      const xs = Array.from({ length: n }, () => 5 * rand()).sort((a, b) => a - b);
-      const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-      const ys = xs.map((x) => f(x) + 0.5 * gauss());
+      const xs = Array.from({ length: n }, () => random.uniform(0, 5)).sort((a, b) => a - b);
+      const ys = xs.map((x) => f(x) + random.normal(0, 0.5));
       const queries = Array.from({ length: 12 }, (_, i) => (5 * i) / 11);
       const xTrain = tf.tensor1d(xs), yTrain = tf.tensor1d(ys), xQuery = tf.tensor1d(queries);
       const truth = tf.tensor1d(queries.map(f));

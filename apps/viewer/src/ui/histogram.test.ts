@@ -29,8 +29,8 @@ describe('histogramBins', () => {
     expect(Array.from(counts)).toEqual([2, 2, 2]);
   });
 
-  it('splits a single-valued extent as rangePosition does', () => {
-    expect(Array.from(histogramBins([1, 1, 0.5, 2], 1, 1, 3, 'linear'))).toEqual([1, 0, 3]);
+  it('splits a single-valued extent as rangePosition does (only values above it go last)', () => {
+    expect(Array.from(histogramBins([1, 1, 0.5, 2], 1, 1, 3, 'linear'))).toEqual([3, 0, 1]);
   });
 
   it('refuses a bin count that is not a positive integer', () => {

@@ -1,5 +1,5 @@
 import type { ColormapName } from '@heed/point-transformer';
-import { colormapLut, type DisplayRange, rangePosition, type ValueScale, valueAt } from '../color/value-colors.js';
+import { LOG_FLOOR, colormapLut, type DisplayRange, rangePosition, type ValueScale, valueAt } from '../color/value-colors.js';
 import { formatValue } from './legend.js';
 
 /**
@@ -12,13 +12,11 @@ import { formatValue } from './legend.js';
  */
 export interface Extent { min: number; max: number }
 
-/** Same floor as value-colors' rangePosition, so a bin and a colour agree on where a value sits. */
-const LOG_FLOOR = 1e-12;
 
 /**
  * Counts `values` per bin over [lo, hi]: bins of equal width, in log space for a log scale (where
  * values ≤ 0 fall in the first bin). Values outside [lo, hi] land in the end bins; NaN is skipped.
- * Bins are closed on the left; the last one is closed on both sides. If hi ≤ lo, values ≥ hi go
+ * Bins are closed on the left; the last one is closed on both sides. If hi ≤ lo, values > hi go
  * to the last bin and the rest to the first, as {@link rangePosition} places them.
  *
  * @example
@@ -39,7 +37,7 @@ export function histogramBins(values: ArrayLike<number>, lo: number, hi: number,
     if (Number.isNaN(v)) continue;
     let k: number;
     if (log && v <= 0) k = 0;
-    else if (!(b > a)) k = f(v) >= b ? last : 0;
+    else if (!(b > a)) k = f(v) > b ? last : 0;
     else {
       // Multiply before dividing: exact for the edges of simple ranges (0..10 in 5 bins).
       k = Math.floor(((f(v) - a) * bins) / (b - a));

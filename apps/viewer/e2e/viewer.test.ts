@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, APP_DIR, type Site, canvasColours, launchChromium, offSiteRequests, openPage, serveSite, waitForState } from './harness.js';
+
+const TEST_DATA = join(APP_DIR, '..', '..', 'packages', 'pointcloud-io', 'test-data');
+let site: Site;
+let browser: Browser;
+
+beforeAll(async () => {
+  site = await serveSite();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** Share of the 32×32 grid samples whose colour differs by more than a few levels. */
+function differingShare(a: number[], b: number[]): number {
+  let differing = 0;
+  for (let i = 0; i < a.length; i += 3) {
+    if (Math.abs(a[i]! - b[i]!) + Math.abs(a[i + 1]! - b[i + 1]!) + Math.abs(a[i + 2]! - b[i + 2]!) > 12) differing++;
+  }
+  return differing / (a.length / 3);
+}
+
+describe('the viewer in Chromium', () => {
+  it('opens the bunny with the shipped PCT: two queries, two pictures, many colours, nothing off the machine', async () => {
+    const pictures = [];
+    for (const query of [0, 700]) {
+      const { page, log } = await openPage(browser, `${site.url}?query=${query}&layer=1`);
+      await waitForState(page, 'ready');
+      const colours = await canvasColours(page);
+      await page.screenshot({ path: join(ARTIFACTS, `bunny-query${query}-layer1.png`) });
+      expect(colours.distinct).toBeGreaterThanOrEqual(16);
+      expect(offSiteRequests(log, site.url)).toEqual([]);
+      expect(log.errors).toEqual([]);
+      expect(await page.evaluate(() => new URLSearchParams(location.search).get('query'))).toBe(String(query));
+      pictures.push(colours.grid);
+      await page.close();
+    }
+    expect(differingShare(pictures[0]!, pictures[1]!)).toBeGreaterThan(0.02);
+  });
+
+  it('restores every URL parameter, and a click on a point becomes the query in the URL', async () => {
+    const search = '?sample=torus&layer=3&query=42&colormap=turbo&backend=wasm&mode=rollout&scale=log';
+    const { page, log } = await openPage(browser, `${site.url}${search}`);
+    await waitForState(page, 'ready');
+    const controls = await page.evaluate(() => Object.fromEntries(['sample', 'layer', 'query', 'colormap', 'backend', 'mode', 'scale']
+      .map((k) => [k, (document.querySelector(`#controls [data-control="${k}"]`) as HTMLInputElement | null)?.value])));
+    expect(controls).toEqual({ sample: 'torus', layer: '3', query: '42', colormap: 'turbo', backend: 'wasm', mode: 'rollout', scale: 'log' });
+    expect(await page.evaluate(() => location.search)).toBe(search);
+    // Click the middle of the canvas until a point is hit (the torus's hole may be there).
+    const box = (await page.locator('#main-canvas').boundingBox())!;
+    for (const [fx, fy] of [[0.5, 0.5], [0.35, 0.5], [0.65, 0.5], [0.5, 0.35], [0.5, 0.65]] as const) {
+      await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
+      await waitForState(page, 'ready');
+      const query = await page.evaluate(() => new URLSearchParams(location.search).get('query'));
+      if (query !== '42') break;
+    }
+    const after = new URLSearchParams(await page.evaluate(() => location.search));
+    expect(after.get('query')).not.toBe('42');
+    expect(after.get('sample')).toBe('torus');
+    await page.screenshot({ path: join(ARTIFACTS, 'torus-rollout-clicked.png') });
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a bad file in the error panel, keeps the picture, and recovers with a good file', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=mug&backend=wasm`);
+    await waitForState(page, 'ready');
+    const before = await canvasColours(page);
+    await page.locator('#controls input[type=file][data-control="openFile"]').setInputFiles(join(TEST_DATA, 'pcdrs_corrupt_compressed.pcd'));
+    await waitForState(page, 'error');
+    const message = await page.locator('#error-message').textContent();
+    expect(message).toMatch(/pcdrs_corrupt_compressed\.pcd/);
+    await page.screenshot({ path: join(ARTIFACTS, 'bad-file-error-panel.png') });
+    expect(differingShare(before.grid, (await canvasColours(page)).grid)).toBeLessThan(0.01);
+    await page.locator('#error-dismiss').click();
+    await page.locator('#controls input[type=file][data-control="openFile"]').setInputFiles(join(TEST_DATA, 'dolphins.ply'));
+    await waitForState(page, 'ready');
+    expect(await page.evaluate(() => new URLSearchParams(location.search).get('sample'))).toBe('dolphins.ply');
+    expect((await canvasColours(page)).distinct).toBeGreaterThanOrEqual(16);
+    await page.screenshot({ path: join(ARTIFACTS, 'recovered-dolphins.png') });
+    expect(log.errors.filter((e) => !/pcdrs_corrupt_compressed/.test(e))).toEqual([]);
+    await page.close();
+  });
+
+  it.for(['wasm', 'webgpu'] as const)('reaches ready on backend=%s and says which backend ran', async (backend) => {
+    const { page, log } = await openPage(browser, `${site.url}?backend=${backend}&query=700`);
+    await waitForState(page, 'ready');
+    const status = await page.locator('#status .report').textContent();
+    // WebGPU runs on Chromium's SwiftShader adapter here; a fallback would say "asked webgpu".
+    expect(status).toMatch(new RegExp(`^${backend}: `));
+    expect((await canvasColours(page)).distinct).toBeGreaterThanOrEqual(16);
+    await page.screenshot({ path: join(ARTIFACTS, `bunny-${backend}.png`) });
+    expect(log.errors).toEqual([]);
+    expect(offSiteRequests(log, site.url)).toEqual([]);
+    await page.close();
+  });
+
+  it('vision tab: an image with its CBAM attention, a new one on click', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?backend=wasm`);
+    await waitForState(page, 'ready');
+    await page.locator('#tab-vision').click();
+    await page.waitForFunction(() => document.getElementById('vision-panel')!.dataset.visionSeed === '1', undefined, { timeout: 60_000 });
+    await page.locator('#vision-panel canvas').click();
+    await page.waitForFunction(() => document.getElementById('vision-panel')!.dataset.visionSeed === '2', undefined, { timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'vision-tab.png') });
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+});

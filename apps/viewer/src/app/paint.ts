@@ -1,0 +1,87 @@
+import type { ColormapName } from '@heed/point-transformer';
+import { attentionValues, extent } from '../color/attention-values.js';
+import { type DisplayRange, colorByIndex, colorCategories } from '../color/value-colors.js';
+import type { LoadedCloud, ModelRun } from '../protocol.js';
+import type { ViewState } from '../state/url-state.js';
+
+/** What a colouring shows, for the legend, the histogram and the exports. */
+export type Painted =
+  | { kind: 'ramp'; title: string; valueName: string; values: Float32Array; index: ArrayLike<number>; data: { min: number; max: number }; range: DisplayRange; colormap: ColormapName }
+  | { kind: 'categories'; title: string; labels: string[]; present: number[]; values: Int32Array; index: ArrayLike<number> }
+  | { kind: 'rgb'; title: string };
+
+/** A colouring the current model or cloud cannot give (the app explains it and keeps the picture). */
+export class NotAvailableError extends Error {
+  override name = 'NotAvailableError';
+}
+
+/** The automatic log-scale range starts at this fraction of the largest value. */
+const LOG_DECADES = 1e-4;
+
+let identity = new Uint32Array(0);
+function identityIndex(n: number): Uint32Array {
+  if (identity.length !== n) identity = Uint32Array.from({ length: n }, (_, i) => i);
+  return identity;
+}
+
+/**
+ * Writes the colours of the state's mode into `out` (RGB bytes per input point) and says what they
+ * mean. Attention modes take one value per layer point and give every input point its nearest
+ * layer point's value; the display range is the state's, else the values' own extent.
+ *
+ * @example
+ * ```ts
+ * const painted = paint(run, cloud, { ...state, layer: 2 }, colors);
+ * ```
+ */
+export function paint(run: ModelRun | undefined, cloud: LoadedCloud, state: ViewState, out: Uint8Array): Painted {
+  const rampOf = (values: Float32Array, index: ArrayLike<number>, title: string, valueName: string): Painted => {
+    const data = extent(values);
+    // On a log scale the automatic range spans four decades below the largest value: softmax
+    // weights far below that are "nothing" and would otherwise squeeze the visible structure.
+    const autoMin = state.scale === 'log' ? Math.max(data.min, data.max * LOG_DECADES) : data.min;
+    const range: DisplayRange = { min: state.range?.[0] ?? autoMin, max: state.range?.[1] ?? data.max, scale: state.scale };
+    colorByIndex(values, index, range, state.colormap, out);
+    return { kind: 'ramp', title, valueName, values, index, data, range, colormap: state.colormap };
+  };
+  if (state.mode === 'source') {
+    if (cloud.colors) {
+      out.set(cloud.colors);
+      return { kind: 'rgb', title: `${cloud.name}: its own colours` };
+    }
+    if (cloud.scalar) return rampOf(cloud.scalar.values, identityIndex(cloud.count), `${cloud.name}: ${cloud.scalar.name}`, cloud.scalar.name);
+    throw new NotAvailableError(`${cloud.name} has no colours and no scalar field`);
+  }
+  if (!run) throw new NotAvailableError('no model has run on this cloud yet');
+  if (state.mode === 'parts') {
+    if (!run.partLabels) throw new NotAvailableError(`${run.modelId} is a classifier: it predicts no part labels (pick a part segmenter)`);
+    colorCategories(run.partLabels, run.nearestLayerPoint, out);
+    const present = [...new Set(run.partLabels)].sort((a, b) => a - b);
+    return { kind: 'categories', title: `predicted parts${run.category ? ` (${run.category.name}, ${run.category.chosen})` : ''}`, labels: run.labels, present, values: run.partLabels, index: run.nearestLayerPoint };
+  }
+  const values = attentionValues(run, state.mode, state);
+  const where = state.mode === 'rollout' ? 'rollout over all layers' : `layer ${state.layer}${run.layers[state.layer - 1]!.heads > 1 ? ` head ${state.head}` : ''}`;
+  let what = state.mode === 'received' ? 'attention received (mean over queries)' : `attention from point ${state.query}`;
+  if (state.mode === 'query' && run.layers[state.layer - 1]!.kind === 'offset') {
+    // Offset-attention divides each column by (1e-9 + its sum): a point that no query attends to
+    // gets a column of almost nothing, so its output barely mixes anything. Say so.
+    const sum = values.reduce((s, v) => s + v, 0);
+    if (sum < 0.99) what += ` (its weights sum to ${sum.toPrecision(2)}: hardly any point attends to it here)`;
+  }
+  return rampOf(values, run.nearestLayerPoint, `${what}, ${where}`, state.mode === 'received' ? 'attention_received' : 'attention');
+}
+
+/**
+ * Every input point's value of a painted ramp or category map (what the exports write).
+ *
+ * @example
+ * ```ts
+ * const perPoint = perPointValues(painted); // Float32Array [N]
+ * ```
+ */
+export function perPointValues(painted: Painted): Float32Array | undefined {
+  if (painted.kind === 'rgb') return undefined;
+  const out = new Float32Array(painted.index.length);
+  for (let i = 0; i < out.length; i++) out[i] = painted.values[painted.index[i]!]!;
+  return out;
+}

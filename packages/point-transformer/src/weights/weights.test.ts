@@ -85,6 +85,13 @@ describe('safetensors', () => {
     expect(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8).toBe(0);
     const back = readSafetensors(bytes);
     for (const [k, t] of sd) expect(back.get(k), k).toEqual(t);
+    // A view into a larger buffer (what Node's fs.readFileSync returns for small files: a slice
+    // of a pooled buffer) reads the same.
+    const padded = Buffer.alloc(bytes.length + 40, 0xab);
+    padded.set(bytes, 24);
+    const view = padded.subarray(24, 24 + bytes.length);
+    const fromView = readSafetensors(view);
+    for (const [k, t] of sd) expect(fromView.get(k), k).toEqual(t);
   });
 
   it('reports truncation and bad headers with the file and key', () => {

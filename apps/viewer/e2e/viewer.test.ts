@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPly } from '@heed/pointcloud-io';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, APP_DIR, type Site, canvasColours, launchChromium, offSiteRequests, openPage, serveSite, waitForState } from './harness.js';
 
 const TEST_DATA = join(APP_DIR, '..', '..', 'packages', 'pointcloud-io', 'test-data');
+const PCT_FIXTURES = join(APP_DIR, '..', '..', 'packages', 'point-transformer', 'test-data');
 let site: Site;
 let browser: Browser;
 
@@ -109,6 +112,38 @@ describe('the viewer in Chromium', () => {
     await page.locator('#vision-panel canvas').click();
     await page.waitForFunction(() => document.getElementById('vision-panel')!.dataset.visionSeed === '2', undefined, { timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'vision-tab.png') });
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("runs a user's reference-port checkpoint written by PyTorch (.pth), exports the coloured cloud as PLY, and leaks no tensor in the worker", async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=chair&backend=wasm`);
+    await waitForState(page, 'ready');
+    await page.locator('#controls input[type=file][data-control="openCheckpoint"]').setInputFiles(join(PCT_FIXTURES, 'pct_reference.pth'));
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .report').textContent()).toMatch(/file:pct_reference\.pth: 256 layer points/);
+    expect(await page.evaluate(() => new URLSearchParams(location.search).get('model'))).toBe('file:pct_reference.pth');
+    await page.screenshot({ path: join(ARTIFACTS, 'chair-reference-checkpoint.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-ply').click()]);
+    expect(download.suggestedFilename()).toBe('chair_file_pct_reference.pth_colored_layer1_head0_query0.ply');
+    const { cloud } = readPly(readFileSync((await download.path())!));
+    expect(cloud.positions.length).toBe(3 * 4096);
+    expect(cloud.colors!.length).toBe(3 * 4096);
+    const values = cloud.fields!.attention!;
+    expect(values.length).toBe(4096);
+    expect(Math.max(...Array.from(values))).toBeGreaterThan(0);
+
+    // Recolourings and re-runs keep the worker's tensor count flat.
+    await page.evaluate(() => (globalThis as any).heed.update({ sample: 'mug' }));
+    await waitForState(page, 'ready');
+    const tensors = await page.evaluate(() => (globalThis as any).heed.worker.numTensors());
+    for (const sample of ['chair', 'mug']) {
+      await page.evaluate((s) => (globalThis as any).heed.update({ sample: s }), sample);
+      await waitForState(page, 'ready');
+    }
+    for (const query of [5, 50, 500]) await page.evaluate((q) => (globalThis as any).heed.update({ query: q }), query);
+    expect(await page.evaluate(() => (globalThis as any).heed.worker.numTensors())).toBe(tensors);
     expect(log.errors).toEqual([]);
     await page.close();
   });

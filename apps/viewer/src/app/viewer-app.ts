@@ -3,7 +3,7 @@ import type { ColormapName } from '@heed/point-transformer';
 import type { BackendReport, LoadedCloud, ModelDescriptor, ModelRun } from '../protocol.js';
 import { SmallMultiples } from '../render/small-multiples.js';
 import { PointScene } from '../render/point-scene.js';
-import { type ViewState, formatViewState, parseViewState } from '../state/url-state.js';
+import { DEFAULT_STATE, type ViewState, formatViewState, parseViewState } from '../state/url-state.js';
 import { type Controls, buildControls, setOptions } from '../ui/controls.js';
 import { RangeHistogram } from '../ui/histogram.js';
 import { renderLayerStats } from '../ui/layer-stats-plot.js';
@@ -138,7 +138,15 @@ export class ViewerApp {
     }
     if (what.model || !this.model) {
       this.status.progress(`loading model ${this.state.model}`);
-      this.model = await this.worker.useModel(this.state.model);
+      try {
+        this.model = await this.worker.useModel(this.state.model);
+      } catch (e) {
+        // A shared link may name a checkpoint only its author had, or a model not shipped here.
+        if (this.state.model === DEFAULT_STATE.model) throw e;
+        this.status.notice(`${(e as Error).message}; showing ${DEFAULT_STATE.model} instead — open the checkpoint to see it`);
+        this.state = { ...this.state, model: DEFAULT_STATE.model };
+        this.model = await this.worker.useModel(this.state.model);
+      }
     }
     await this.runModel(generation, what.category);
   }

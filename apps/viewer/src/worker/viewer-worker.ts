@@ -15,6 +15,8 @@ let backend: BackendReport | undefined;
 let cloud: LoadedCloud | undefined;
 let current: LoadedModel | undefined;
 const models = new Map<string, LoadedModel>();
+/** The user's checkpoints by model id, kept so a backend switch can rebuild them (nothing lost). */
+const checkpoints = new Map<string, { bytes: Uint8Array; fileName: string }>();
 
 /** Sends a copy of the cloud to the page (the worker keeps its own for the model). */
 function forPage(c: LoadedCloud): LoadedCloud {
@@ -58,7 +60,8 @@ const api = {
   async useModel(id: string): Promise<ModelDescriptor> {
     let m = models.get(id);
     if (!m) {
-      m = await loadShippedModel(id);
+      const checkpoint = checkpoints.get(id);
+      m = checkpoint ? loadUserCheckpoint(checkpoint.bytes, checkpoint.fileName) : await loadShippedModel(id);
       models.set(id, m);
     }
     current = m;
@@ -69,6 +72,7 @@ const api = {
     const m = loadUserCheckpoint(bytes, fileName);
     models.get(m.descriptor.id)?.model.dispose();
     models.set(m.descriptor.id, m);
+    checkpoints.set(m.descriptor.id, { bytes, fileName });
     current = m;
     return m.descriptor;
   },

@@ -21,7 +21,7 @@ export interface Site {
 
 /** Serves apps/viewer/dist on a free port. */
 export async function serveSite(): Promise<Site> {
-  if (!existsSync(join(APP_DIR, 'dist', 'index.html'))) throw new Error(`${APP_DIR}/dist is missing: build the viewer first (nx run @heed/viewer:build)`);
+  if (!existsSync(join(APP_DIR, 'dist', 'index.html'))) throw new Error(`${APP_DIR}/dist is missing: build the viewer first (npx nx build viewer)`);
   const server: PreviewServer = await preview({ root: APP_DIR, logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', open: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report its URL');

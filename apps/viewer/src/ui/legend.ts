@@ -2,7 +2,7 @@ import type { ColormapName } from '@heed/point-transformer';
 import { categoryColor, colormapLut, type DisplayRange, valueAt } from '../color/value-colors.js';
 
 /** The CSS size of the gradient bar. */
-const BAR_WIDTH = 240;
+const BAR_WIDTH = 320;
 const BAR_HEIGHT = 12;
 /** Where the five ticks sit along the bar. */
 const TICKS = [0, 0.25, 0.5, 0.75, 1];

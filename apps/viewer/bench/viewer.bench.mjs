@@ -5,11 +5,12 @@
  * and backend=webgpu (SwiftShader's software adapter here).
  *
  * - load: in the page, from the file input's `change` event to `<body data-heed-state>` becoming
- *   `ready` (read, parse in the worker, model run, nearest index, colours, frame); the page is
- *   reloaded between repetitions; the app's own `heed.run.timings` come with it.
- * - recolour: `await heed.update({ query })` for 15 queries spread over the cloud (resolves after
- *   the frame is drawn), and real mouse clicks on the canvas: pointerup → the next `ready` (pick by
- *   ray over 1M points + recolour + frame).
+ *   `ready` (read, parse in the worker, model run, nearest index, colours, draw issued), and on to
+ *   the pixels (a 1-pixel readPixels returns once the software rasteriser has drawn that frame);
+ *   the page is reloaded between repetitions; the app's own `heed.run.timings` come with it.
+ * - recolour: `await heed.update({ query })` for 15 queries spread over the cloud (resolves once
+ *   the frame's draw is issued), and real mouse clicks on the canvas: pointerup → the next `ready`
+ *   (pick by ray over 1M points + recolour + frame); each also to its pixels.
  * - alternatives, same process: three.js PLYLoader.parse and Heed's readPointCloud on the same bytes
  *   in Node; brute-force nearest (transferNearest) over the same 1M positions from 64/256 sources.
  * - memory: the page's JS heap, Chromium's summed RSS, the worker's tfjs tensor count, Node's peak RSS.
@@ -17,7 +18,7 @@
  * Prints one JSON document on stdout, notes on stderr; exits 1 only if the page errors.
  * Usage (cwd apps/viewer, after `npx vite build`): node bench/viewer.bench.mjs [--quick]
  */
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,7 @@ import { preview } from 'vite';
 import { PLYLoader } from 'three/examples/jsm/loaders/PLYLoader.js';
 import { readPointCloud } from '@heed/pointcloud-io';
 import { transferNearest } from '@heed/point-transformer';
+import { childrenRssMB, millionPly, prng, r1, stats, timed } from './million-ply.mjs';
 
 const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,78 +36,10 @@ const N = 1_000_000, LOAD_REPS = quick ? 1 : 3, RECOLOURS = 15, CLICKS = quick ?
 const TARGETS = { loadMs: 2000, recolourMs: 50 };
 const FILE_INPUT = '#controls input[type=file][data-control="openFile"]';
 const note = (s) => process.stderr.write(`${s}\n`);
-const r1 = (x) => Math.round(x * 10) / 10;
-
-/** Median with min–max of a list of milliseconds (and the runs, rounded). */
-function stats(ms) {
-  const s = [...ms].sort((a, b) => a - b);
-  if (s.length === 0) return { median: null, min: null, max: null, runs: [] };
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median: r1(median), min: r1(s[0]), max: r1(s.at(-1)), runs: ms.map(r1) };
-}
-
-/** Mulberry32: a small seeded PRNG, so the cloud is the same on every machine. */
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A noisy torus (R = 1, r = 0.35, bumps + 1 % noise) as binary_little_endian PLY: float xyz, uchar rgb. */
-function millionPly(path) {
-  const rand = prng(42);
-  const header = `ply\nformat binary_little_endian 1.0\ncomment heed viewer bench: seeded noisy torus\nelement vertex ${N}\n`
-    + 'property float x\nproperty float y\nproperty float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\nend_header\n';
-  const head = Buffer.from(header, 'ascii');
-  const body = Buffer.alloc(15 * N);
-  for (let i = 0, o = 0; i < N; i++, o += 15) {
-    const u = 2 * Math.PI * rand(), v = 2 * Math.PI * rand();
-    const r = 0.35 * (1 + 0.08 * Math.sin(5 * u) * Math.cos(3 * v)) + 0.01 * (rand() - 0.5);
-    body.writeFloatLE((1 + r * Math.cos(v)) * Math.cos(u), o);
-    body.writeFloatLE((1 + r * Math.cos(v)) * Math.sin(u), o + 4);
-    body.writeFloatLE(r * Math.sin(v), o + 8);
-    body[o + 12] = (128 + 127 * Math.cos(u)) | 0;
-    body[o + 13] = (128 + 127 * Math.sin(v)) | 0;
-    body[o + 14] = (128 + 127 * Math.sin(u)) | 0;
-  }
-  const bytes = Buffer.concat([head, body]);
-  writeFileSync(path, bytes);
-  return bytes;
-}
-
-/** Times an (async) function `reps` times after one warm-up. */
-async function timed(fn, reps) {
-  await fn();
-  const ms = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    ms.push(performance.now() - t0);
-  }
-  return stats(ms);
-}
-
-/** Sum of VmRSS over this process's descendants (Chromium's processes; shared pages counted per process). */
-function childrenRssMB() {
-  const parent = new Map(), rss = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      rss.set(pid, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
-    } catch { /* the process ended meanwhile */ }
-  }
-  const isOurs = (pid) => { for (let p = parent.get(pid); p && p !== '0'; p = parent.get(p)) if (p === String(process.pid)) return true; return false; };
-  return Math.round([...rss].filter(([pid]) => isOurs(pid)).reduce((s, [, kb]) => s + kb, 0) / 1024);
-}
 
 // ---- 1. the file, and the alternatives in Node on its bytes ------------------------------------
 const plyPath = join(tmpdir(), 'heed-viewer-bench-million.ply');
-const bytes = millionPly(plyPath);
+const bytes = millionPly(plyPath, N);
 note(`wrote ${plyPath}: ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ${N} points`);
 const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
 
@@ -149,13 +83,33 @@ async function waitState(page, timeout) {
 
 const heapMB = (page) => page.evaluate(() => (performance.memory ? Math.round(performance.memory.usedJSHeapSize / 2 ** 20) : null));
 
-/** Records, in the page, the file input's change and each later setting of data-heed-state. */
+/**
+ * Records, in the page, the file input's change, pointerup, each later setting of data-heed-state,
+ * and when the app asks for its frame (wraps heed.view.nextFrame: before it, the app's main-thread
+ * work; after it, the wait for the browser's next frame, in which three.js issues the draw).
+ * `ready` means the draw was issued; with `b.wantPixels` the first `ready` is followed by a 1-pixel
+ * readPixels, which returns once the software rasteriser has finished that frame (`b.pixelsAt`).
+ * `b.drain()` lets the previous interaction's GL work (main view and strip) finish first.
+ */
 function instrument() {
   const b = (globalThis.__bench = { states: [] });
+  const view = heed.view, nextFrame = view.nextFrame, px = new Uint8Array(4);
+  const finish = (canvas) => { const gl = canvas.getContext('webgl2'); gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px); };
+  b.pixels = () => { finish(view.canvas); return performance.now(); };
+  b.drain = async () => {
+    await new Promise((r) => setTimeout(r, 150));
+    finish(view.canvas);
+    finish(heed.strip.canvas);
+    await new Promise(requestAnimationFrame);
+  };
+  view.nextFrame = function () { b.asked = performance.now(); return nextFrame.call(this); };
   document.addEventListener('change', (e) => { if (e.target.matches?.('[data-control="openFile"]')) b.change = performance.now(); }, true);
   addEventListener('pointerup', () => { b.up = performance.now(); }, true);
-  new MutationObserver(() => b.states.push([document.body.dataset.heedState, performance.now()]))
-    .observe(document.body, { attributes: true, attributeFilter: ['data-heed-state'] });
+  new MutationObserver(() => {
+    const state = document.body.dataset.heedState;
+    b.states.push([state, performance.now()]);
+    if (state === 'ready' && b.wantPixels) [b.wantPixels, b.pixelsAt] = [false, b.pixels()];
+  }).observe(document.body, { attributes: true, attributeFilter: ['data-heed-state'] });
 }
 
 async function measure(backend) {
@@ -165,7 +119,7 @@ async function measure(backend) {
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${backend} console.error: ${m.text()}`); });
   page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`${backend} worker console.error: ${m.text()}`); }));
   await page.goto(`${url}?backend=${backend}`);
-  const load = [], appTimings = [], memory = { runs: [] };
+  const load = [], loadPixels = [], appTimings = [], memory = { runs: [] };
   let adapter;
   for (let rep = 0; rep < LOAD_REPS; rep++) {
     if (rep > 0) await page.reload();
@@ -173,33 +127,39 @@ async function measure(backend) {
     adapter = await page.locator('#status .report').first().textContent();
     const before = { heapMB: await heapMB(page), tensors: await page.evaluate(() => heed.worker.numTensors()) };
     await page.evaluate(instrument);
+    await page.evaluate(() => { globalThis.__bench.wantPixels = true; });
     await page.locator(FILE_INPUT).setInputFiles(plyPath);
-    await page.waitForFunction(() => { const b = globalThis.__bench; return b.change !== undefined && b.states.some(([s]) => s === 'ready' || s === 'error'); }, null, { timeout });
-    const { change, states } = await page.evaluate(() => globalThis.__bench);
+    await page.waitForFunction(() => { const b = globalThis.__bench; return b.states.some(([s]) => s === 'error') || (b.change !== undefined && b.pixelsAt !== undefined); }, null, { timeout });
+    const { change, states, asked, pixelsAt } = await page.evaluate(() => globalThis.__bench);
     const [state, at] = states.find(([s]) => s === 'ready' || s === 'error');
     if (state !== 'ready') throw new Error(`${backend}: the 1M cloud ended in "${state}": ${await page.locator('#error-message').textContent()}`);
     const got = await page.evaluate(() => ({ count: heed.cloud.count, painted: heed.painted?.kind, layerPoints: heed.run.layerXyz.length / 3, timings: heed.run.timings }));
     if (got.count !== N) throw new Error(`${backend}: the page shows ${got.count} points, expected ${N}`);
     load.push(at - change);
-    appTimings.push({ ...Object.fromEntries(Object.entries(got.timings).map(([k, v]) => [k, r1(v)])), restMs: r1(at - change - got.timings.totalMs) });
+    loadPixels.push(pixelsAt - change);
+    appTimings.push({ ...Object.fromEntries(Object.entries(got.timings).map(([k, v]) => [k, r1(v)])), restMs: r1(at - change - got.timings.totalMs), firstFrameMs: r1(at - asked) });
     memory.layerPoints = got.layerPoints;
     memory.runs.push({ before, after: { heapMB: await heapMB(page), tensors: await page.evaluate(() => heed.worker.numTensors()), chromiumRssMB: childrenRssMB() } });
-    note(`${backend} load ${rep + 1}/${LOAD_REPS}: ${r1(at - change)} ms (${got.painted}; app run ${r1(got.timings.totalMs)} ms)`);
+    note(`${backend} load ${rep + 1}/${LOAD_REPS}: ${r1(at - change)} ms to ready, ${r1(pixelsAt - change)} ms to pixels (${got.painted}; app run ${r1(got.timings.totalMs)} ms)`);
   }
 
-  // Recolour by query: one warm-up, then 15 queries spread over the cloud, each after a pause
-  // (so the small-multiples strip, redrawn after each frame, does not land inside the next one).
+  // Recolour by query: one warm-up, then 15 queries spread over the cloud, each once the previous
+  // one's GL work (the main view and the small-multiples strip redrawn after it) has finished.
   const queries = Array.from({ length: RECOLOURS + 1 }, (_, i) => Math.floor(((i + 0.37) * N) / (RECOLOURS + 1)));
   const tensorsBefore = await page.evaluate(() => heed.worker.numTensors());
   const recolour = await page.evaluate(async (qs) => {
-    const ms = [];
+    const ms = [], paint = [], frame = [], pixels = [], b = globalThis.__bench;
     for (const query of qs) {
-      await new Promise((r) => setTimeout(r, 150));
+      await b.drain();
       const t = performance.now();
       await heed.update({ query });
-      ms.push(performance.now() - t);
+      const end = performance.now();
+      ms.push(end - t);
+      paint.push(b.asked - t);
+      frame.push(end - b.asked);
+      pixels.push(b.pixels() - t);
     }
-    return { ms, state: document.body.dataset.heedState };
+    return { ms, paint, frame, pixels, state: document.body.dataset.heedState };
   }, queries);
   if (recolour.state !== 'ready') throw new Error(`${backend}: recolouring ended in "${recolour.state}"`);
   const tensorsAfter = await page.evaluate(() => heed.worker.numTensors());
@@ -208,36 +168,60 @@ async function measure(backend) {
   // Real clicks: pointerup → the next data-heed-state = ready (set after the frame is drawn).
   const box = await page.locator('#main-canvas').boundingBox();
   const spots = [[0.5, 0.3], [0.3, 0.5], [0.7, 0.5], [0.5, 0.72], [0.38, 0.38], [0.62, 0.62], [0.45, 0.6], [0.58, 0.4]].slice(0, CLICKS);
-  const clicks = [];
+  const clicks = [], clickPaint = [], clickPixels = [];
   let misses = 0;
   for (const [fx, fy] of spots) {
-    await page.waitForTimeout(300);
-    await page.evaluate(() => { const b = globalThis.__bench; b.states = []; b.up = undefined; });
+    await page.evaluate(async () => { const b = globalThis.__bench; await b.drain(); [b.states, b.up, b.pixelsAt, b.wantPixels] = [[], undefined, undefined, true]; });
     await page.mouse.click(box.x + fx * box.width, box.y + fy * box.height);
-    const done = await page.waitForFunction(() => { const b = globalThis.__bench; return b.up !== undefined && (b.states.length > 0 || performance.now() - b.up > 3000); }, null, { timeout: 30_000 });
+    const done = await page.waitForFunction(() => { const b = globalThis.__bench; return b.up !== undefined && (b.pixelsAt !== undefined || performance.now() - b.up > 3000); }, null, { timeout: 30_000 });
     await done.dispose();
-    const { up, states } = await page.evaluate(() => globalThis.__bench);
+    const { up, states, asked, pixelsAt } = await page.evaluate(() => globalThis.__bench);
     const ready = states.find(([s]) => s === 'ready');
     if (states.some(([s]) => s === 'error')) throw new Error(`${backend}: a click ended in "error"`);
     if (!ready) { misses++; continue; }
     clicks.push(ready[1] - up);
+    clickPaint.push(asked - up);
+    clickPixels.push(pixelsAt - up);
   }
   note(`${backend} clicks: ${clicks.map(r1).join(', ')} ms, ${misses} missed every point`);
   const tensorsAfterClicks = await page.evaluate(() => heed.worker.numTensors());
+  // WebGL alone: one synchronous draw of the 1M points, finished by a 1-pixel readPixels.
+  const draw = await page.evaluate(async () => {
+    const { renderer, scene, camera } = heed.view, gl = renderer.getContext(), px = new Uint8Array(4), ms = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      const t = performance.now();
+      renderer.render(scene, camera);
+      gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+      ms.push(performance.now() - t);
+    }
+    return { ms, renderer: gl.getParameter(gl.getExtension('WEBGL_debug_renderer_info')?.UNMASKED_RENDERER_WEBGL ?? gl.RENDERER) };
+  });
+  const drawMs = stats(draw.ms);
+  note(`${backend} WebGL draw of 1M points + readPixels: ${drawMs.runs.join(', ')} ms`);
   const heapAfterRecolours = await heapMB(page);
   await page.close();
 
-  const loadStats = stats(load);
-  const recolourStats = { ...stats(recolour.ms.slice(1)), warmUpMs: r1(recolour.ms[0]), queries: queries.slice(1) };
-  const clickStats = { ...stats(clicks), misses };
+  const loadStats = stats(load), loadPixelStats = stats(loadPixels);
+  const recolourStats = {
+    ...stats(recolour.ms.slice(1)), warmUpMs: r1(recolour.ms[0]), queries: queries.slice(1),
+    appWorkBeforeFrameMs: stats(recolour.paint.slice(1)), waitForFrameMs: stats(recolour.frame.slice(1)), toPixelsMs: stats(recolour.pixels.slice(1)),
+  };
+  const clickStats = { ...stats(clicks), misses, pickAndAppWorkBeforeFrameMs: stats(clickPaint), toPixelsMs: stats(clickPixels) };
   return {
     backend,
     adapter: adapter?.split(' · ')[0],
     loadToFirstColouredFrameMs: loadStats,
+    loadToFirstColouredPixelsMs: loadPixelStats,
     appTimings,
     recolourMs: recolourStats,
     clickToFrameMs: clickStats,
-    targets: { ...TARGETS, met: { load: loadStats.median <= TARGETS.loadMs, recolour: recolourStats.median <= TARGETS.recolourMs, click: clickStats.median !== null && clickStats.median <= TARGETS.recolourMs } },
+    webglDrawMs: { ...drawMs, webgl: draw.renderer, means: 'renderer.render of the 1M points + gl.readPixels(1 px), synchronous (no GPU here: software WebGL)' },
+    targets: {
+      ...TARGETS,
+      met: { load: loadStats.median <= TARGETS.loadMs, recolour: recolourStats.median <= TARGETS.recolourMs, click: clickStats.median !== null && clickStats.median <= TARGETS.recolourMs },
+      metCountingRasterisation: { load: loadPixelStats.median <= TARGETS.loadMs, recolour: recolourStats.toPixelsMs.median <= TARGETS.recolourMs, click: clickStats.toPixelsMs.median !== null && clickStats.toPixelsMs.median <= TARGETS.recolourMs },
+    },
     memory: { ...memory, heapMBAfterRecolours: heapAfterRecolours, workerTensors: { beforeRecolours: tensorsBefore, afterRecolours: tensorsAfter, afterClicks: tensorsAfterClicks, flat: tensorsBefore === tensorsAfter && tensorsAfter === tensorsAfterClicks } },
   };
 }
@@ -279,6 +263,11 @@ console.log(JSON.stringify({
       "Heed's readPointCloud in Node (parse only, no model, no render)": heedParser,
     },
     recolour: Object.fromEntries(Object.entries(bruteForce).map(([m, s]) => [`transferNearest (brute-force nearest, 1M targets × ${m} sources) in Node`, s])),
+  },
+  definitions: {
+    ready: 'data-heed-state = ready / heed.update resolved: the app has issued the frame\'s draw (three.js render in requestAnimationFrame)',
+    pixels: 'then a 1-pixel gl.readPixels returned: the (software) rasteriser has finished that frame',
+    drain: 'before each recolour and click, the previous one\'s GL work (main view + small-multiples strip) is finished first',
   },
   ratios,
   memory: {

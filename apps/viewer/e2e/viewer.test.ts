@@ -147,4 +147,17 @@ describe('the viewer in Chromium', () => {
     expect(log.errors).toEqual([]);
     await page.close();
   });
+
+  it('colours a mug by the shipped part segmenter, then by its attention', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=mug&model=spct-segmentation&mode=parts&backend=wasm`);
+    await waitForState(page, 'ready');
+    expect(await page.locator('#legend').textContent()).toMatch(/predicted parts \(mug, given\).*mug\/body.*mug\/handle/s);
+    expect(await page.locator('#prediction').textContent()).toMatch(/mug \(given\): parts body, handle/);
+    await page.screenshot({ path: join(ARTIFACTS, 'mug-parts.png') });
+    await page.evaluate(() => (globalThis as any).heed.update({ mode: 'query', query: 100, layer: 2 }));
+    expect(await page.locator('#status .report').textContent()).toMatch(/spct-segmentation: 256 layer points/);
+    expect((await canvasColours(page)).distinct).toBeGreaterThanOrEqual(16);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -55,9 +55,15 @@ export function paint(run: ModelRun | undefined, cloud: LoadedCloud, state: View
   if (!run) throw new NotAvailableError('no model has run on this cloud yet');
   if (state.mode === 'parts') {
     if (!run.partLabels) throw new NotAvailableError(`${run.modelId} is a classifier: it predicts no part labels (pick a part segmenter)`);
-    colorCategories(run.partLabels, run.nearestLayerPoint, out);
+    // Colours by rank among the parts that can occur (the category's), not by global part id:
+    // the few parts of one object then get the palette's first, most distinct colours.
     const present = [...new Set(run.partLabels)].sort((a, b) => a - b);
-    return { kind: 'categories', title: `predicted parts${run.category ? ` (${run.category.name}, ${run.category.chosen})` : ''}`, labels: run.labels, present, values: run.partLabels, index: run.nearestLayerPoint };
+    const ranks = Int32Array.from(run.partLabels, (k) => present.indexOf(k));
+    colorCategories(ranks, run.nearestLayerPoint, out);
+    return {
+      kind: 'categories', title: `predicted parts${run.category ? ` (${run.category.name}, ${run.category.chosen})` : ''}`,
+      labels: present.map((k) => run.labels[k] ?? `part ${k}`), present: present.map((_, r) => r), values: run.partLabels, index: run.nearestLayerPoint,
+    };
   }
   const values = attentionValues(run, state.mode, state);
   const where = state.mode === 'rollout' ? 'rollout over all layers' : `layer ${state.layer}${run.layers[state.layer - 1]!.heads > 1 ? ` head ${state.head}` : ''}`;

@@ -187,7 +187,7 @@ export class ViewerApp {
       layers: run.layers.map((l) => ({ name: l.name, meanDistance: l.meanDistance[this.state.head] ?? l.meanDistance[0]!, entropy: l.entropy[this.state.head] ?? l.entropy[0]! })),
       current: this.state.layer, maxEntropy: Math.log(m), onPickLayer: (layer) => this.update({ layer }),
     });
-    this.stripColors = this.strip.setCloud(this.view.positionAttribute!, layers, this.view.cloudRadius, Number(this.controls.pointSize.value));
+    this.stripColors = this.strip.setCloud(this.view.positionAttribute!, layers, this.view.basePointSize * Number(this.controls.pointSize.value));
     const t = run.timings;
     this.status.report([
       `${this.backend!.backend}${this.backend!.fallbackReason ? ` (asked ${this.backend!.requested})` : ''}: ${this.backend!.adapter}`,
@@ -216,6 +216,8 @@ export class ViewerApp {
     const p = cloud.positions;
     this.view.markQuery(painted.kind === 'ramp' && (this.state.mode === 'query' || this.state.mode === 'rollout') ? [p[3 * query]!, p[3 * query + 1]!, p[3 * query + 2]!] : undefined);
     const legend = document.getElementById('legend')!;
+    // The display-range histogram only means something for a value ramp.
+    document.getElementById('histogram')!.closest('section')!.hidden = painted.kind !== 'ramp';
     if (painted.kind === 'ramp') {
       renderLegend(legend, { title: painted.title, range: painted.range, colormap: painted.colormap });
       this.histogram.update(painted.values, painted.data, painted.range, painted.colormap);

@@ -30,6 +30,7 @@ export class PointScene {
   private readonly marker: THREE.Mesh<THREE.SphereGeometry, THREE.MeshBasicMaterial>;
   private readonly raycaster = new THREE.Raycaster();
   private radius = 1;
+  private count = 1;
   private pointSize = 1;
   private frameRequested = false;
   private readonly frameWaiters: (() => void)[] = [];
@@ -63,6 +64,7 @@ export class PointScene {
     geometry.computeBoundingSphere();
     const sphere = geometry.boundingSphere!;
     this.radius = sphere.radius || 1;
+    this.count = Math.max(1, positions.length / 3);
     const material = new THREE.PointsMaterial({ vertexColors: true, sizeAttenuation: true });
     this.points = new THREE.Points(geometry, material);
     this.scene.add(this.points);
@@ -76,11 +78,6 @@ export class PointScene {
     this.controls.update();
     this.requestFrame();
     return colors;
-  }
-
-  /** The radius of the cloud's bounding sphere (sizes scale with it). */
-  get cloudRadius(): number {
-    return this.radius;
   }
 
   /** The shared position attribute (small multiples draw the same points). */
@@ -100,10 +97,18 @@ export class PointScene {
     this.requestFrame();
   }
 
-  /** Point size relative to the default (1 ≈ 0.6 % of the cloud's radius). */
+  /**
+   * The default point size in world units: sparse clouds get bigger points so their surface still
+   * reads as one (≈ 1.1 / √N of the radius, clamped to 0.2 %–2 % of it).
+   */
+  get basePointSize(): number {
+    return this.radius * Math.min(0.02, Math.max(0.002, 1.1 / Math.sqrt(this.count)));
+  }
+
+  /** Point size relative to the default ({@link basePointSize}). */
   setPointSize(relative: number): void {
     this.pointSize = relative;
-    if (this.points) this.points.material.size = this.radius * 0.006 * relative;
+    if (this.points) this.points.material.size = this.basePointSize * relative;
     this.requestFrame();
   }
 

@@ -8,7 +8,7 @@ import * as THREE from 'three';
  * @example
  * ```ts
  * const strip = new SmallMultiples(container);
- * const colours = strip.setCloud(view.positionAttribute!, 4, radius); // one Uint8Array [3·N] per layer
+ * const colours = strip.setCloud(view.positionAttribute!, 4, view.basePointSize); // one Uint8Array [3·N] per layer
  * strip.draw(view.camera, ['layer 1', 'layer 2', 'layer 3', 'layer 4']);
  * ```
  */
@@ -30,12 +30,13 @@ export class SmallMultiples {
     this.scene.add(new THREE.Points(this.geometry, this.material));
   }
 
-  /** Uses the main view's positions; returns one colour array per layer for the caller to fill. */
-  setCloud(positions: THREE.BufferAttribute, layers: number, radius: number, pointSize = 1): Uint8Array[] {
+  /** Uses the main view's positions and point size (world units); returns one colour array per layer to fill. */
+  setCloud(positions: THREE.BufferAttribute, layers: number, pointSize: number): Uint8Array[] {
     this.geometry.setAttribute('position', positions);
     this.geometry.boundingSphere = null;
     this.colors = Array.from({ length: layers }, () => new THREE.BufferAttribute(new Uint8Array(positions.count * 3), 3, true));
-    this.material.size = radius * 0.006 * pointSize * 1.5;
+    // Bigger than in the main view: the strip's views are small.
+    this.material.size = pointSize * 1.5;
     return this.colors.map((c) => c.array as Uint8Array);
   }
 

@@ -85,6 +85,8 @@ export interface ModelRun {
   /** Segmentation: the category used and how it was chosen. */
   category?: { name: string; chosen: 'given' | 'auto' };
   backend: BackendName;
+  /** Points the farthest point sampling ran over: the whole cloud, or a random subset of a big one. */
+  fpsOver: number;
   timings: { prepareMs: number; forwardMs: number; attentionMs: number; nearestMs: number; totalMs: number };
 }
 

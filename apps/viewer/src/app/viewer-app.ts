@@ -17,6 +17,8 @@ import { renderPrediction } from './prediction.js';
 
 const CLOUD_EXTENSIONS = /\.(ply|pcd|xyz|txt|csv|pts|off|las|laz)$/i;
 const CHECKPOINT_EXTENSIONS = /\.(safetensors|pth|t7|pt)$/i;
+/** Clouds up to this many points show the all-layers strip by default. */
+const STRIP_DEFAULT_LIMIT = 300_000;
 
 /**
  * The viewer: URL state → worker (cloud, model, run) → colours → frame. Changes that need the
@@ -44,6 +46,8 @@ export class ViewerApp {
   private backend?: BackendReport;
   private catalog: ModelDescriptor[] = [];
   private model?: ModelDescriptor;
+  /** Whether the user has switched the layer strip on or off (else it follows the cloud's size). */
+  private stripChosen = false;
   /** Bumped by every request that supersedes the ones in flight. */
   private generation = 0;
 
@@ -162,6 +166,8 @@ export class ViewerApp {
 
   private showCloud(cloud: LoadedCloud): void {
     this.cloud = cloud;
+    // The strip draws the cloud once per layer: for big clouds it is off until asked for.
+    if (!this.stripChosen) this.controls.smallMultiples.checked = cloud.count <= STRIP_DEFAULT_LIMIT;
     this.run = undefined;
     this.colors = this.view.setCloud(cloud.positions);
     this.controls.query.max = String(cloud.count - 1);
@@ -191,7 +197,7 @@ export class ViewerApp {
     const t = run.timings;
     this.status.report([
       `${this.backend!.backend}${this.backend!.fallbackReason ? ` (asked ${this.backend!.requested})` : ''}: ${this.backend!.adapter}`,
-      `${run.modelId}: ${m} layer points`,
+      `${run.modelId}: ${m} layer points${run.fpsOver < this.cloud!.count ? ` (FPS over a random ${run.fpsOver}-point subset of the ${this.cloud!.count})` : ''}`,
       `prepare ${t.prepareMs.toFixed(0)} ms, forward ${t.forwardMs.toFixed(0)} ms, attention ${t.attentionMs.toFixed(0)} ms, nearest ${t.nearestMs.toFixed(0)} ms`,
     ]);
   }
@@ -282,7 +288,7 @@ export class ViewerApp {
     on(c.scale, () => this.update({ scale: c.scale.value as ViewState['scale'] }));
     c.pointSize.addEventListener('input', () => this.view.setPointSize(Number(c.pointSize.value)));
     c.background.addEventListener('input', () => { this.view.setBackground(c.background.value); this.drawStrip(); });
-    on(c.smallMultiples, () => this.drawStrip(true));
+    on(c.smallMultiples, () => { this.stripChosen = true; this.drawStrip(true); });
     on(c.openFile, () => { const f = c.openFile.files?.[0]; if (f) void this.openFile(f); c.openFile.value = ''; });
     on(c.openCheckpoint, () => { const f = c.openCheckpoint.files?.[0]; if (f) void this.openFile(f); c.openCheckpoint.value = ''; });
     const view = document.getElementById('view')!;

@@ -8,7 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionValues } from '../color/attention-values.js';
 import type { LoadedModel } from './model-catalog.js';
-import { runModel } from './model-run.js';
+import { FPS_SUBSET_LIMIT, runModel } from './model-run.js';
 
 const weights = (name: string) => fileURLToPath(new URL(`../../../../packages/point-transformer/weights/${name}`, import.meta.url));
 
@@ -52,6 +52,15 @@ describe('runModel (what the worker sends the page)', () => {
     // Rollout rows are distributions.
     const m = run.layerXyz.length / 3;
     expect(run.rollout.subarray(5 * m, 6 * m).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('samples a big cloud through a seeded subset, the same every time, and still indexes every input point', async () => {
+    const positions = sampleShape('cube', new Random(4), { points: FPS_SUBSET_LIMIT + 5000, rotation: 'up' });
+    const [a, b] = [await runModel(classifier, positions, { backend: 'cpu' }), await runModel(classifier, positions, { backend: 'cpu' })];
+    expect(a.fpsOver).toBe(FPS_SUBSET_LIMIT);
+    expect(a.nearestLayerPoint.length).toBe(FPS_SUBSET_LIMIT + 5000);
+    expect(Array.from(a.layerXyz)).toEqual(Array.from(b.layerXyz));
+    expect(a.labels[a.probabilities!.indexOf(Math.max(...a.probabilities!))]).toBe('cube');
   });
 
   it('segmentation: labels come from the chosen category, and auto picks one category of the batch', async () => {

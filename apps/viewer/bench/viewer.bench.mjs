@@ -229,7 +229,9 @@ async function measure(backend) {
 const configurations = [];
 let failed;
 try {
-  for (const backend of ['wasm', 'webgpu']) configurations.push(await measure(backend));
+  // HEED_BENCH_BACKENDS=wasm limits the run (the SwiftShader WebGPU configuration takes minutes).
+  const backends = (process.env.HEED_BENCH_BACKENDS ?? 'wasm,webgpu').split(',');
+  for (const backend of backends) configurations.push(await measure(backend));
 } catch (e) {
   failed = e;
   pageErrors.push(`bench: ${e.message}`);

@@ -55,7 +55,7 @@ export async function openPage(browser: Browser, url: string, viewport = { width
 }
 
 /** Waits for `<body data-heed-state>` to become `state` (or `error`, which throws with the panel's text). */
-export async function waitForState(page: Page, state: 'ready' | 'error', timeout = 120_000): Promise<void> {
+export async function waitForState(page: Page, state: 'ready' | 'error', timeout = 240_000): Promise<void> {
   await page.waitForFunction((want) => ['error', want].includes(document.body.dataset.heedState ?? ''), state, { timeout });
   const got = await page.evaluate(() => document.body.dataset.heedState);
   if (got !== state) {

@@ -309,6 +309,8 @@ export class ViewerApp {
       await step();
     } catch (e) {
       this.status.fail(title, e);
+      // A cloud whose model run failed is still shown, grey.
+      this.view.colorsChanged();
     }
   }
 }

@@ -50,7 +50,7 @@ export class PointScene {
     this.resize();
   }
 
-  /** Shows a new cloud (flat xyz), frames it, and returns its colour array (RGB bytes, grey). */
+  /** Takes a new cloud (flat xyz), frames it, and returns its colour array (RGB bytes, grey); shown from the next {@link colorsChanged}. */
   setCloud(positions: Float32Array): Uint8Array {
     if (this.points) {
       this.scene.remove(this.points);
@@ -67,6 +67,9 @@ export class PointScene {
     this.count = Math.max(1, positions.length / 3);
     const material = new THREE.PointsMaterial({ vertexColors: true, sizeAttenuation: true });
     this.points = new THREE.Points(geometry, material);
+    // Hidden until its first colouring: drawing a grey frame first would make the coloured one
+    // wait behind it (a million points take seconds to rasterise in software).
+    this.points.visible = false;
     this.scene.add(this.points);
     this.setPointSize(this.pointSize);
     this.marker.scale.setScalar(this.radius * 0.015);
@@ -90,10 +93,11 @@ export class PointScene {
     return this.points?.geometry.getAttribute('color').array as Uint8Array | undefined;
   }
 
-  /** Tell the view its colour array was rewritten. */
+  /** Tell the view its colour array was rewritten (this also shows a newly set cloud). */
   colorsChanged(): void {
     const attribute = this.points?.geometry.getAttribute('color');
     if (attribute) attribute.needsUpdate = true;
+    if (this.points) this.points.visible = true;
     this.requestFrame();
   }
 

@@ -160,4 +160,30 @@ describe('the viewer in Chromium', () => {
     expect(log.errors).toEqual([]);
     await page.close();
   });
+
+  it('opens a LAZ file dropped on the view (laz-perf in the worker) and saves a PNG at the size asked', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=cube&backend=wasm`);
+    await waitForState(page, 'ready');
+    const bytes = readFileSync(join(TEST_DATA, 'simple.laz')).toString('base64');
+    const drop = await page.evaluateHandle((b64) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], 'simple.laz'));
+      return transfer;
+    }, bytes);
+    await page.dispatchEvent('#view', 'drop', { dataTransfer: drop });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('sample') === 'simple.laz', undefined, { timeout: 120_000 });
+    await waitForState(page, 'ready');
+    expect((await canvasColours(page)).distinct).toBeGreaterThanOrEqual(16);
+    await page.screenshot({ path: join(ARTIFACTS, 'simple-laz-dropped.png') });
+
+    await page.locator('#export input[aria-label="PNG width in pixels"]').fill('640');
+    await page.locator('#export input[aria-label="PNG height in pixels"]').fill('360');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
+    const png = readFileSync((await download.path())!);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([640, 360]);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,3 +1,9 @@
 export * from './init-webgpu.js';
 export * from './register-fused-kernels.js';
 export { FlashAttentionProgram, chooseTiles, type FlashAttentionTiles } from './kernels/flash-attention-program.js';
+export { FarthestPointSampleProgram, FpsCentresProgram } from './kernels/farthest-point-sample-program.js';
+export { KNearestNeighboursProgram, KNN_ROWS, KNN_TILE } from './kernels/k-nearest-neighbours-program.js';
+export { fpsThreads } from './kernels/farthest-point-sample.js';
+export {
+  pointKernelDispatchBudget, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, SQUARED_DISTANCE_WGSL,
+} from './kernels/point-kernel-common.js';

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { flashAttentionConfig } from './kernels/flash-attention.js';
+import { farthestPointSampleConfig } from './kernels/farthest-point-sample.js';
+import { kNearestNeighboursConfig } from './kernels/k-nearest-neighbours.js';
 
-const configs: tf.KernelConfig[] = [flashAttentionConfig];
+const configs: tf.KernelConfig[] = [flashAttentionConfig, farthestPointSampleConfig, kNearestNeighboursConfig];
 
 /**
  * The kernel names this package registers for the `webgpu` backend.

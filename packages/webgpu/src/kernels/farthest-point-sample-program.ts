@@ -1,0 +1,146 @@
+import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { SQUARED_DISTANCE_WGSL } from './point-kernel-common.js';
+
+/**
+ * Farthest point sampling in WGSL (pointnet2_ops semantics), one workgroup per cloud. Each
+ * invocation owns a strided subset of the points and keeps their smallest squared distance to
+ * the centres so far; per sample it updates them against the last centre, takes its own
+ * (largest distance, lowest index) and the workgroup reduces those through workgroup memory.
+ *
+ * Input `xyz` float32 [B, N, 3]. Output (the "work" tensor, int32 [B, M + N]): per cloud the M
+ * centre indices, then the N running distances as f32 bit patterns — the only read-write binding
+ * a tfjs program has is its output, and keeping the state there lets one job span several
+ * dispatches: uniforms `sampleStart`, `sampleEnd` pick the samples this dispatch computes (the
+ * one at `sampleStart` = 0 also initialises the state). {@link FpsCentresProgram} copies the
+ * centres out.
+ *
+ * @example
+ * ```ts
+ * const program = new FarthestPointSampleProgram(b, n, m, 256);
+ * backend.runWebGPUProgram(program, [xyz], 'int32', [{ type: 'int32', data: [0] }, { type: 'int32', data: [m] }, { type: 'int32', data: [0] }], work);
+ * ```
+ */
+export class FarthestPointSampleProgram implements WebGPUProgram {
+  variableNames = ['xyz'];
+  uniforms = 'sampleStart : i32, sampleEnd : i32, zeroBits : i32,';
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+
+  /** @param threads invocations per workgroup, a power of two within the device's limits. */
+  constructor(batch: number, n: number, numSamples: number, private readonly threads: number) {
+    this.outputShape = [batch, numSamples + n];
+    this.dispatchLayout = { x: [0, 1] };
+    this.workgroupSize = [threads, 1, 1];
+    this.dispatch = [batch, 1, 1];
+    this.shaderKey = `heedFarthestPointSample_${threads}`;
+  }
+
+  getUserCode(): string {
+    return `
+    const W = ${this.threads};
+    const FAR : f32 = 1e10; // pointnet2's initial distance; the same f32 as Math.fround(1e10)
+    var<workgroup> redD : array<f32, W>;
+    var<workgroup> redI : array<i32, W>;
+    ${SQUARED_DISTANCE_WGSL}
+
+    fn point(base : i32, i : i32) -> vec3<f32> {
+      return vec3<f32>(xyz[base + 3 * i], xyz[base + 3 * i + 1], xyz[base + 3 * i + 2]);
+    }
+
+    fn main(index : i32) {
+      let b = i32(workgroupId.x);
+      let lid = i32(localIndex);
+      let n = uniforms.xyzShape[1];
+      let m = uniforms.outShape[1] - n;
+      let row = b * (m + n);     // centres at row .. row + m, distances after them
+      let dist = row + m;
+      let cloud = b * n * 3;
+      let s0 = uniforms.sampleStart;
+      var last = 0;
+      if (s0 == 0) {
+        if (lid == 0) { result[row] = 0; }
+        // Each invocation initialises, and later only touches, its own strided points: no barrier.
+        for (var i = lid; i < n; i += W) { result[dist + i] = bitcast<i32>(FAR); }
+      } else {
+        last = result[row + s0 - 1];
+      }
+      for (var s = max(s0, 1); s < uniforms.sampleEnd; s++) {
+        let c = point(cloud, last);
+        var bestD = -1.0;
+        var bestI = 0;
+        for (var i = lid; i < n; i += W) {
+          let d = heedSquaredDistance(point(cloud, i), c);
+          var near = bitcast<f32>(result[dist + i]);
+          if (d < near) {
+            near = d;
+            result[dist + i] = bitcast<i32>(d);
+          }
+          // Strictly greater, indices ascending: ties keep the lowest index.
+          if (near > bestD) {
+            bestD = near;
+            bestI = i;
+          }
+        }
+        redD[lid] = bestD;
+        redI[lid] = bestI;
+        workgroupBarrier();
+        for (var stride = W / 2; stride > 0; stride = stride / 2) {
+          if (lid < stride) {
+            let od = redD[lid + stride];
+            let oi = redI[lid + stride];
+            if (od > redD[lid] || (od == redD[lid] && oi < redI[lid])) {
+              redD[lid] = od;
+              redI[lid] = oi;
+            }
+          }
+          workgroupBarrier();
+        }
+        last = redI[0];
+        if (lid == 0) { result[row + s] = last; }
+        // Everyone has read redI[0] before the next sample overwrites it.
+        workgroupBarrier();
+      }
+    }
+    `;
+  }
+}
+
+/**
+ * Copies the centre indices out of {@link FarthestPointSampleProgram}'s work tensor:
+ * `work` int32 [B, M + N] → int32 [B, M].
+ *
+ * @example
+ * ```ts
+ * const centres = backend.runWebGPUProgram(new FpsCentresProgram(b, m), [work], 'int32');
+ * ```
+ */
+export class FpsCentresProgram implements WebGPUProgram {
+  variableNames = ['work'];
+  outputShape: number[];
+  shaderKey = 'heedFpsCentres';
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+
+  constructor(batch: number, numSamples: number) {
+    this.outputShape = [batch, numSamples];
+    this.dispatchLayout = { x: [0, 1] };
+    this.dispatch = [Math.ceil((batch * numSamples) / 64), 1, 1];
+  }
+
+  getUserCode(): string {
+    return `
+    fn main(index : i32) {
+      if (index < uniforms.size) {
+        let m = uniforms.outShape[1];
+        let b = index / m;
+        result[index] = work[b * uniforms.workShape[1] + index - b * m];
+      }
+    }
+    `;
+  }
+}

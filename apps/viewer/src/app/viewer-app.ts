@@ -36,7 +36,8 @@ export class ViewerApp {
   readonly controls: Controls = buildControls(document.getElementById('controls')!);
   readonly strip = new SmallMultiples(document.getElementById('small-multiples')!);
   readonly histogram = new RangeHistogram(document.getElementById('histogram')!, { onRangeChange: ({ min, max }) => this.update({ range: [min, max] }) });
-  readonly worker = Comlink.wrap<ViewerWorkerApi>(new Worker(new URL('../worker/viewer-worker.ts', import.meta.url), { type: 'module' }));
+  private readonly workerThread = new Worker(new URL('../worker/viewer-worker.ts', import.meta.url), { type: 'module' });
+  readonly worker = Comlink.wrap<ViewerWorkerApi>(this.workerThread);
   state: ViewState;
   cloud?: LoadedCloud;
   run?: ModelRun;
@@ -58,6 +59,9 @@ export class ViewerApp {
     this.view.onPick = (index) => this.update({ query: index, mode: this.state.mode === 'query' || this.state.mode === 'rollout' ? this.state.mode : 'query' });
     this.status.onDismiss = () => this.status.set(this.painted ? 'ready' : 'error');
     this.view.controls.addEventListener('change', () => this.drawStrip());
+    // An uncaught error in the worker (e.g. out of memory on a huge file) would leave calls
+    // pending forever: say so instead of spinning.
+    this.workerThread.addEventListener('error', (e) => this.status.fail('The inference worker stopped', new Error(`${e.message || 'unknown error'} — reload the page to start it again`)));
     this.bindControls();
     bindKeyboard(this);
     bindExports(this, document.getElementById('export')!, document.getElementById('keys')!);

@@ -15,10 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { initWebGPU } from '@heed/webgpu';
 
-// Loaded by name at run time: a static import would make the library project depend on the model
-// package in Nx's graph (and its TypeScript references) for the sake of this script alone.
-const modelPackage = '@heed/point-transformer';
-const { farthestPointSample, kNearestNeighbours, farthestPointSampleOps, kNearestNeighboursOps } = await import(modelPackage);
+import { farthestPointSample, kNearestNeighbours, farthestPointSampleOps, kNearestNeighboursOps } from '@heed/point-transformer';
 
 const init = await initWebGPU({ fallback: null });
 const software = /swiftshader|llvmpipe|lavapipe/i.test(JSON.stringify(init.adapterInfo));

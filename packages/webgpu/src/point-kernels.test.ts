@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FarthestPointSample, KNearestNeighbours } from '@heed/attention';
 import { inCI, seededRandom, tensorsLeakedBy } from '@heed/testing';
 import { fusedKernelNames, initWebGPU, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, type WebGPUInit } from './index.js';
-import { farthestPointSampleRef, kNearestNeighboursRef, squaredDistance32 } from './test/point-reference.js';
+import { farthestPointSampleJS as farthestPointSampleRef, kNearestNeighboursJS as kNearestNeighboursRef, squaredDistance32 } from '@heed/point-transformer';
 
 let init: WebGPUInit;
 beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('point kernels on WebGPU', () => {
     expect(fusedKernelNames).toEqual(expect.arrayContaining([FarthestPointSample, KNearestNeighbours]));
   });
 
-  it('the reference ports agree with brute force (ties → lowest index)', () => {
+  it("point-transformer's JS path, the reference, agrees with brute force (ties → lowest index)", () => {
     const xyz = gridWithDuplicates(60);
     const d = (i: number, j: number) => squaredDistance32(xyz, i, xyz, j);
     const chosen = [0];

@@ -1,5 +1,6 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { pickOnRay } from '../math/ray-pick.js';
 
 /** Pixels around the cursor within which a click picks a point. */
 const PICK_RADIUS_PX = 6;
@@ -193,11 +194,10 @@ export class PointScene {
     // World size of PICK_RADIUS_PX pixels at the orbit target's depth: zooming in narrows the pick.
     const distance = this.camera.position.distanceTo(this.controls.target);
     const worldPerPixel = (2 * distance * Math.tan(THREE.MathUtils.degToRad(this.camera.fov / 2))) / rect.height;
-    this.raycaster.params.Points = { threshold: PICK_RADIUS_PX * worldPerPixel };
-    const hits = this.raycaster.intersectObject(this.points);
-    if (hits.length === 0) return undefined;
-    // Among the points within the threshold, the one closest to the ray; ties to the nearest to the eye.
-    hits.sort((a, b) => (a.distanceToRay ?? 0) - (b.distanceToRay ?? 0) || a.distance - b.distance);
-    return hits[0]!.index;
+    const { origin, direction } = this.raycaster.ray;
+    // The cloud's own coordinates: the Points object is never moved, so world = local.
+    const positions = this.points.geometry.getAttribute('position').array as Float32Array;
+    const index = pickOnRay(positions, [origin.x, origin.y, origin.z], [direction.x, direction.y, direction.z], PICK_RADIUS_PX * worldPerPixel);
+    return index >= 0 ? index : undefined;
   }
 }

@@ -48,12 +48,14 @@ describe('the viewer in Chromium', () => {
   });
 
   it('restores every URL parameter, and a click on a point becomes the query in the URL', async () => {
-    const search = '?sample=torus&layer=3&query=42&colormap=turbo&backend=wasm&mode=rollout&scale=log';
+    const search = '?sample=torus&model=spct-classification&layer=3&query=42&colormap=turbo&backend=wasm&mode=rollout&scale=linear';
     const { page, log } = await openPage(browser, `${site.url}${search}`);
     await waitForState(page, 'ready');
-    const controls = await page.evaluate(() => Object.fromEntries(['sample', 'layer', 'query', 'colormap', 'backend', 'mode', 'scale']
+    const controls = await page.evaluate(() => Object.fromEntries(['sample', 'model', 'layer', 'query', 'colormap', 'backend', 'mode', 'scale']
       .map((k) => [k, (document.querySelector(`#controls [data-control="${k}"]`) as HTMLInputElement | null)?.value])));
-    expect(controls).toEqual({ sample: 'torus', layer: '3', query: '42', colormap: 'turbo', backend: 'wasm', mode: 'rollout', scale: 'log' });
+    expect(controls).toEqual({ sample: 'torus', model: 'spct-classification', layer: '3', query: '42', colormap: 'turbo', backend: 'wasm', mode: 'rollout', scale: 'linear' });
+    // SPCT's attention layers work on every one of the 128 points it takes.
+    expect(await page.locator('#status .report').textContent()).toMatch(/spct-classification: 128 layer points/);
     expect(await page.evaluate(() => location.search)).toBe(search);
     // Click the middle of the canvas until a point is hit (the torus's hole may be there).
     const box = (await page.locator('#main-canvas').boundingBox())!;

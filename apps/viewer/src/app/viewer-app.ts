@@ -126,7 +126,8 @@ export class ViewerApp {
       this.status.progress(`starting the ${this.state.backend} backend`);
       this.backend = await this.worker.setBackend(this.state.backend);
       if (this.backend.fallbackReason) this.status.notice(`${this.state.backend} unavailable (${this.backend.fallbackReason}); running on ${this.backend.backend}`);
-      this.catalog = await this.worker.catalog();
+      // The user's checkpoints stay listed (the worker rebuilds them on the new backend).
+      this.catalog = [...(await this.worker.catalog()), ...this.catalog.filter((m) => m.id.startsWith('file:'))];
       this.fillModelPicker();
       what.model = true;
     }

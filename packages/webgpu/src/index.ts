@@ -3,6 +3,10 @@ export * from './register-fused-kernels.js';
 export { FlashAttentionProgram, chooseTiles, type FlashAttentionTiles } from './kernels/flash-attention-program.js';
 export { FarthestPointSampleProgram, FpsCentresProgram } from './kernels/farthest-point-sample-program.js';
 export { KNearestNeighboursProgram, KNN_ROWS, KNN_TILE } from './kernels/k-nearest-neighbours-program.js';
+export {
+  OffsetAttentionRowStatsProgram, OffsetAttentionColumnsProgram, chooseOffsetAttentionTiles,
+  type OffsetAttentionTiles, type OffsetAttentionLimits,
+} from './kernels/offset-attention-program.js';
 export { fpsThreads } from './kernels/farthest-point-sample.js';
 export {
   pointKernelDispatchBudget, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, SQUARED_DISTANCE_WGSL,

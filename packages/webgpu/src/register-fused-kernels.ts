@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { flashAttentionConfig } from './kernels/flash-attention.js';
 import { farthestPointSampleConfig } from './kernels/farthest-point-sample.js';
 import { kNearestNeighboursConfig } from './kernels/k-nearest-neighbours.js';
+import { offsetAttentionConfig } from './kernels/offset-attention.js';
 
-const configs: tf.KernelConfig[] = [flashAttentionConfig, farthestPointSampleConfig, kNearestNeighboursConfig];
+const configs: tf.KernelConfig[] = [flashAttentionConfig, farthestPointSampleConfig, kNearestNeighboursConfig, offsetAttentionConfig];
 
 /**
  * The kernel names this package registers for the `webgpu` backend.

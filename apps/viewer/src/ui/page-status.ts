@@ -33,10 +33,6 @@ export class PageStatus {
     document.body.dataset.heedState = state;
   }
 
-  get(): PageState {
-    return document.body.dataset.heedState as PageState;
-  }
-
   /** Shows a stage and, when known, how far it is (0–1). */
   progress(stage: string, fraction?: number): void {
     this.progressBox.hidden = false;

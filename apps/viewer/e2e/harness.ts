@@ -41,15 +41,23 @@ export async function launchChromium(): Promise<Browser> {
 export interface PageLog {
   requests: string[];
   errors: string[];
+  /** Every console line of the page and its workers, for failure messages. */
+  console: string[];
 }
 
 export async function openPage(browser: Browser, url: string, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; log: PageLog }> {
   const page = await browser.newPage({ viewport });
-  const log: PageLog = { requests: [], errors: [] };
+  const log: PageLog = { requests: [], errors: [], console: [] };
   page.on('request', (r) => log.requests.push(r.url()));
   page.on('pageerror', (e) => log.errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') log.errors.push(`console.error: ${m.text()}`); });
-  page.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') log.errors.push(`worker console.error: ${m.text()}`); }));
+  page.on('console', (m) => {
+    log.console.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') log.errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('worker', (w) => w.on('console', (m) => {
+    log.console.push(`worker ${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') log.errors.push(`worker console.error: ${m.text()}`);
+  }));
   await page.goto(url);
   return { page, log };
 }
@@ -85,6 +93,20 @@ export async function canvasColours(page: Page): Promise<{ distinct: number; gri
     }
     return { distinct: seen.size, grid };
   });
+}
+
+/**
+ * The canvas once it shows at least `least` colours. Polled for a while: a loaded software GPU
+ * process may drop the WebGL context once, and the view redraws when it is restored.
+ */
+export async function drawnColours(page: Page, log: PageLog, least = 16, timeout = 20_000): Promise<{ distinct: number; grid: number[] }> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const colours = await canvasColours(page);
+    if (colours.distinct >= least) return colours;
+    if (Date.now() > until) throw new Error(`the canvas shows ${colours.distinct} colours, expected ≥ ${least}; page console:\n${log.console.join('\n')}`);
+    await page.waitForTimeout(250);
+  }
 }
 
 /** Requests that left the site (anything but its own origin, blob: and data:). */

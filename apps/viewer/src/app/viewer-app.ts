@@ -59,6 +59,8 @@ export class ViewerApp {
     this.view.onPick = (index) => this.update({ query: index, mode: this.state.mode === 'query' || this.state.mode === 'rollout' ? this.state.mode : 'query' });
     this.status.onDismiss = () => this.status.set(this.painted ? 'ready' : 'error');
     this.view.controls.addEventListener('change', () => this.drawStrip());
+    this.strip.onRestored = () => this.drawStrip();
+    this.view.canvas.addEventListener('webglcontextlost', () => this.status.notice('the GPU dropped the drawing context; the view redraws when it is back'));
     // An uncaught error in the worker (e.g. out of memory on a huge file) would leave calls
     // pending forever: say so instead of spinning.
     this.workerThread.addEventListener('error', (e) => this.status.fail('The inference worker stopped', new Error(`${e.message || 'unknown error'} — reload the page to start it again`)));

@@ -47,6 +47,9 @@ export class PointScene {
     this.marker.visible = false;
     this.scene.add(this.marker);
     new ResizeObserver(() => this.resize()).observe(canvas);
+    // A busy or software GPU process may drop the context; three.js rebuilds its state on restore,
+    // but nothing redraws on demand unless asked.
+    canvas.addEventListener('webglcontextrestored', () => this.requestFrame());
     this.listenForClicks();
     this.resize();
   }

@@ -20,6 +20,8 @@ export class SmallMultiples {
   private readonly material = new THREE.PointsMaterial({ vertexColors: true, sizeAttenuation: true });
   private readonly labels = document.createElement('div');
   private colors: THREE.BufferAttribute[] = [];
+  /** Called when the GPU gives the strip its drawing context back (the app redraws it). */
+  onRestored?: () => void;
 
   constructor(readonly container: HTMLElement) {
     this.canvas.setAttribute('aria-label', 'Every attention layer for the current query, side by side');
@@ -27,6 +29,8 @@ export class SmallMultiples {
     container.replaceChildren(this.canvas, this.labels);
     this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, preserveDrawingBuffer: true });
     this.renderer.setScissorTest(true);
+    // three.js rebuilds its state after a lost context; the strip redraws on the next request.
+    this.canvas.addEventListener('webglcontextrestored', () => this.onRestored?.());
     this.scene.add(new THREE.Points(this.geometry, this.material));
   }
 

@@ -1,0 +1,2 @@
+export * from './graph/onnx-graph.js';
+export * from './run/onnx-session.js';

@@ -1,2 +1,3 @@
 export * from './graph/onnx-graph.js';
 export * from './run/onnx-session.js';
+export * from './export/pct/index.js';

@@ -1,0 +1,2 @@
+export * from './pct-export.js';
+export * from './point-sampling-nodes.js';

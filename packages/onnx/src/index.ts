@@ -1,3 +1,4 @@
 export * from './graph/onnx-graph.js';
 export * from './run/onnx-session.js';
 export * from './export/pct/index.js';
+export * from './export/channel-spatial/index.js';

@@ -2,3 +2,4 @@ export * from './graph/onnx-graph.js';
 export * from './run/onnx-session.js';
 export * from './export/pct/index.js';
 export * from './export/channel-spatial/index.js';
+export * from './export/attention/index.js';

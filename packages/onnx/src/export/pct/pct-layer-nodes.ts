@@ -41,7 +41,8 @@ export function localOpNodes(g: OnnxGraph, op: LocalOp, features: string, centre
     return [hostFloats(a), hostFloats(tf.sub(tf.slice(w, [d, 0], [d, -1]), a))];
   });
   const norm = batchNormAffine(op.lbr1.norm);
-  const perPoint = linear(g, features, wa!, d, out, { norm: { scale: norm.scale, shift: new Float32Array(out) }, hint: `${hint}.conv1_points` });
+  // BN's scale goes into both halves; its shift only once, with the per-centre half.
+  const perPoint = linear(g, features, wa!.map((w, i) => w * norm.scale[i % out]!), d, out, { hint: `${hint}.conv1_points` });
   const centreFeatures = gatherRowsNode(g, features, centres, `${hint}.centre_features`);
   const perCentre = linear(g, centreFeatures, wDelta!, d, out, { norm, hint: `${hint}.conv1_centres` });
   const summed = g.node('Add', [gatherRowsNode(g, perPoint, neighbours, `${hint}.grouped`), g.node('Unsqueeze', [perCentre, g.int64s([2])])], {}, `${hint}.conv1`);

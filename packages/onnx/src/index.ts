@@ -3,3 +3,7 @@ export * from './run/onnx-session.js';
 export * from './export/pct/index.js';
 export * from './export/channel-spatial/index.js';
 export * from './export/attention/index.js';
+export * from './run/attention-outputs.js';
+export * from './run/model-info.js';
+export * from './run/point-input.js';
+export * from './export/vision/index.js';

@@ -92,6 +92,9 @@ describe('exportPCT', () => {
     attention!.forEach((map, l) => {
       expect(out[`attention_${l + 1}`]!.dims).toEqual(map.matrix!.shape);
       expect(maxAbs(out[`attention_${l + 1}`]!.data as Float32Array, map.matrix!.dataSync())).toBeLessThanOrEqual(1e-4);
+      // The layer's points are gathered, not computed: the same coordinates exactly.
+      expect(out[`xyz_${l + 1}`]!.dims).toEqual(map.xyz.shape);
+      expect(Array.from(out[`xyz_${l + 1}`]!.data as Float32Array)).toEqual(Array.from(map.xyz.dataSync()));
     });
     disposeAttentionMaps(attention);
     tf.dispose([logits, points]);

@@ -1,11 +1,15 @@
 import { ClassificationHead, type PCTModel, type SegmentationHead } from '@heed/point-transformer';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { attentionLayerNodes, lbrNodes, localOpNodes, pointwiseNodes } from './pct-layer-nodes.js';
+import { attentionPointsName } from '../../run/attention-outputs.js';
 import { coordinatePlanes, farthestPointSampleNodes, gatherPlanes, kNearestNeighbourNodes } from './point-sampling-nodes.js';
 
 /** Options of {@link exportPCT}. */
 export interface ExportPCTOptions {
-  /** Add outputs `attention_1` … `attention_4`: each attention layer's [B, S, S] matrix. Default false. */
+  /**
+   * Add outputs `attention_1` … `attention_4` (each attention layer's [B, S, S] matrix) and
+   * `xyz_1` … `xyz_4` (the [B, S, 3] points those rows and columns stand for). Default false.
+   */
   attention?: boolean;
   /** A fixed number of input points (default: any N ≥ the first stage's sample count). */
   numPoints?: number;
@@ -18,7 +22,7 @@ export interface ExportPCTOptions {
  * input `points` float32 [B, N, 3] (B and N symbolic), output `logits` ([B, classes], or
  * [B, S, parts] for segmentation), FPS (a `Loop`) and kNN (`TopK` on squared distances) inside
  * the graph with the same indices as Heed's JS path, BatchNorms folded into the weights, and on
- * request `attention_1` … `attention_4`. Segmentation models with object categories also take
+ * request `attention_1` … `attention_4` with their points `xyz_1` … `xyz_4`. Segmentation models with object categories also take
  * `categories` int64 [B]. Evaluation mode (running statistics, no dropout).
  *
  * @example
@@ -64,10 +68,15 @@ export function exportPCT(model: PCTModel, options: ExportPCTOptions = {}): Uint
     const categories = c.numCategories > 0 ? g.input('categories', 'int64', ['batch']) : undefined;
     g.output(segmentationNodes(g, head as SegmentationHead, fused, categories), 'float32', ['batch', 'centres', c.numClasses], 'logits');
   }
-  if (options.attention) attentions.forEach((a, i) => g.output(a, 'float32', ['batch', 'centres', 'centres'], `attention_${i + 1}`));
+  if (options.attention) {
+    attentions.forEach((a, i) => g.output(a, 'float32', ['batch', 'centres', 'centres'], `attention_${i + 1}`));
+    // Every layer attends over the same points; each map still gets its own `xyz_*` (output() adds an Identity).
+    const xyz = g.node('Concat', [planes.x, planes.y, planes.z].map((p) => g.node('Unsqueeze', [p, g.int64s([2])])), { axis: 2 }, 'attention_points');
+    attentions.forEach((_, i) => g.output(xyz, 'float32', ['batch', 'centres', 3], attentionPointsName(`attention_${i + 1}`)));
+  }
   const name = options.name ?? `${c.variant} ${c.task}`;
   return g.toModel({
-    docString: `Heed ${name}: points [B, N, 3] → logits${options.attention ? ', attention_1…4 (offset-attention: columns l1-normalised)' : ''}`,
+    docString: `Heed ${name}: points [B, N, 3] → logits${options.attention ? ', attention_1…4 (offset-attention: columns l1-normalised) and their points xyz_1…4' : ''}`,
     metadata: { 'heed.model': name, 'heed.variant': c.variant, 'heed.task': c.task, 'heed.classes': String(c.numClasses) },
   });
 }

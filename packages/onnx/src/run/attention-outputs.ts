@@ -1,0 +1,69 @@
+/**
+ * How a model's outputs are read as attention maps — the one convention the CLI, the viewer and the
+ * batch tools share, for Heed's exports and for anyone's ONNX model:
+ * - every output whose name starts with `attention` is an attention map;
+ * - a map [B, S, S] (or [B, H, S, S] with heads) has rows that are queries and columns that are
+ *   keys over S points: the input points when S equals the input's point count, else the points an
+ *   output named like the map with `attention` replaced by `xyz` gives ([B, S, 3]; e.g.
+ *   `attention_2` → `xyz_2`, `attention.sa1` → `xyz.sa1`).
+ */
+export const ATTENTION_PREFIX = 'attention';
+
+/**
+ * Whether an output is an attention map by name.
+ *
+ * @example
+ * ```ts
+ * isAttentionOutput('attention_1'); // true
+ * isAttentionOutput('logits'); // false
+ * ```
+ */
+export function isAttentionOutput(name: string): boolean {
+  return name.startsWith(ATTENTION_PREFIX);
+}
+
+/**
+ * The output that gives the points of an attention map's rows and columns.
+ *
+ * @example
+ * ```ts
+ * attentionPointsName('attention_3'); // 'xyz_3'
+ * ```
+ */
+export function attentionPointsName(attentionOutput: string): string {
+  if (!isAttentionOutput(attentionOutput)) throw new Error(`"${attentionOutput}" is not an attention output (its name does not start with "${ATTENTION_PREFIX}")`);
+  return `xyz${attentionOutput.slice(ATTENTION_PREFIX.length)}`;
+}
+
+/**
+ * One query's row of an attention output — [B, S, S], or [B, H, S, S] with heads (averaged over
+ * heads unless `head` picks one): the weights with which query `query` of cloud `batch` mixes the S points.
+ *
+ * @example
+ * ```ts
+ * const weights = attentionRow(outputs.attention_1, { query: 17 }); // Float32Array(S)
+ * ```
+ */
+export function attentionRow(
+  attention: { data: ArrayLike<number>; dims: readonly number[] },
+  options: { query: number; batch?: number; head?: number },
+): Float32Array {
+  const { dims } = attention;
+  if ((dims.length !== 3 && dims.length !== 4) || dims.at(-1) !== dims.at(-2)) {
+    throw new Error(`attention output: expected [batch, S, S] or [batch, heads, S, S], got [${dims.join(', ')}]`);
+  }
+  const s = dims.at(-1)!, heads = dims.length === 4 ? dims[1]! : 1, batch = options.batch ?? 0;
+  const check = (what: string, value: number, size: number) => {
+    if (!Number.isInteger(value) || value < 0 || value >= size) throw new Error(`attention output: ${what} ${value} out of range 0–${size - 1}`);
+  };
+  check('batch', batch, dims[0]!);
+  check('query', options.query, s);
+  if (options.head !== undefined) check('head', options.head, heads);
+  const picked = options.head === undefined ? Array.from({ length: heads }, (_, h) => h) : [options.head];
+  const row = new Float32Array(s);
+  for (const h of picked) {
+    const start = ((batch * heads + h) * s + options.query) * s;
+    for (let j = 0; j < s; j++) row[j]! += attention.data[start + j]! / picked.length;
+  }
+  return row;
+}

@@ -21,6 +21,15 @@ describe('readOnnxModelInfo', () => {
     expect(info.opset).toBe(17);
     expect(info.producer).toMatch(/^heed /);
     expect(info.metadata['heed.classes']).toBe('4');
+    expect(info.attentionQueries).toBe('columns'); // offset-attention mixes with columns
+  });
+
+  it('says rows for NPCT, and names the file when the metadata has an unknown orientation', async () => {
+    const npct = createPCT({ variant: 'npct', numClasses: 2, seed: 1 });
+    expect(readOnnxModelInfo(exportPCT(npct)).attentionQueries).toBe('rows');
+    expect(() => readOnnxModelInfo(exportPCT(npct, { metadata: { 'heed.attention_queries': 'diagonal' } }), 'odd.onnx'))
+      .toThrow(/odd\.onnx: metadata heed\.attention_queries: expected "rows" or "columns", got "diagonal"/);
+    npct.dispose();
   });
 
   it('names the file when the bytes are not an ONNX model', () => {
@@ -71,6 +80,8 @@ describe('attention outputs', () => {
     expect(Array.from(attentionRow(t, { batch: 1, query: 1, head: 1 }))).toEqual([1110, 1111]);
     expect(Array.from(attentionRow(t, { batch: 1, query: 0 }))).toEqual([1050, 1051]);
     expect(Array.from(attentionRow({ data: Float32Array.from([1, 2, 3, 4]), dims: [1, 2, 2] }, { query: 1 }))).toEqual([3, 4]);
+    expect(Array.from(attentionRow({ data: Float32Array.from([1, 2, 3, 4]), dims: [1, 2, 2] }, { query: 1, queries: 'columns' }))).toEqual([2, 4]);
+    expect(Array.from(attentionRow(t, { batch: 1, query: 1, head: 0, queries: 'columns' }))).toEqual([1001, 1011]);
     expect(() => attentionRow(t, { query: 2 })).toThrow(/query 2 out of range 0–1/);
     expect(() => attentionRow({ data, dims: [2, 8] }, { query: 0 })).toThrow(/expected \[batch, S, S\]/);
   });

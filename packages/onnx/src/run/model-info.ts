@@ -1,5 +1,5 @@
 import onnxProto from 'onnx-proto';
-import { attentionPointsName, isAttentionOutput } from './attention-outputs.js';
+import { attentionPointsName, attentionQueries, isAttentionOutput, type AttentionQueries } from './attention-outputs.js';
 
 const { onnx } = onnxProto;
 
@@ -24,6 +24,8 @@ export interface OnnxModelInfo {
   outputs: OnnxValueInfo[];
   /** Outputs whose name starts with `attention`, each with the output giving its points when there is one. */
   attention: { name: string; points?: string }[];
+  /** Whether a query's weights are rows or columns of those outputs (metadata `heed.attention_queries`). */
+  attentionQueries: AttentionQueries;
 }
 
 const TYPE_NAMES: Record<number, string> = {
@@ -68,15 +70,23 @@ export function readOnnxModelInfo(bytes: Uint8Array, source = 'model'): OnnxMode
     const points = attentionPointsName(name);
     return names.has(points) ? { name, points } : { name };
   });
+  const metadata = Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+  let queries: AttentionQueries;
+  try {
+    queries = attentionQueries(metadata);
+  } catch (e) {
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
   const opset = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version;
   return {
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
     opset: opset === undefined || opset === null ? undefined : toNumber(opset),
     docString: model.docString ?? '',
-    metadata: Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
+    metadata,
     inputs,
     outputs,
     attention,
+    attentionQueries: queries,
   };
 }
 

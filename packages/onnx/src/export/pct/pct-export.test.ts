@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createPCT, disposeAttentionMaps, loadReferenceCheckpoint, type PCTModel, type PCTOptions } from '@heed/point-transformer';
+import { attentionRow as heedAttentionRow, createPCT, disposeAttentionMaps, loadReferenceCheckpoint, type PCTModel, type PCTOptions } from '@heed/point-transformer';
 import { seededRandom } from '@heed/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { attentionRow } from '../../run/attention-outputs.js';
+import { readOnnxModelInfo } from '../../run/model-info.js';
 import { createOnnxSession, type OnnxEngine } from '../../run/onnx-session.js';
 import { exportPCT } from './pct-export.js';
 
@@ -95,6 +97,12 @@ describe('exportPCT', () => {
       // The layer's points are gathered, not computed: the same coordinates exactly.
       expect(out[`xyz_${l + 1}`]!.dims).toEqual(map.xyz.shape);
       expect(Array.from(out[`xyz_${l + 1}`]!.data as Float32Array)).toEqual(Array.from(map.xyz.dataSync()));
+      // The declared orientation picks the same query weights as Heed's own attentionRow.
+      const query = 2, batchIndex = batch - 1;
+      const expected = heedAttentionRow(map, query, { batch: batchIndex });
+      const got = attentionRow(out[`attention_${l + 1}`]!, { query, batch: batchIndex, queries: readOnnxModelInfo(bytes).attentionQueries });
+      expect(maxAbs(got, expected.dataSync())).toBeLessThanOrEqual(1e-4);
+      expected.dispose();
     });
     disposeAttentionMaps(attention);
     tf.dispose([logits, points]);

@@ -1,7 +1,7 @@
 import { ClassificationHead, type PCTModel, type SegmentationHead } from '@heed/point-transformer';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { attentionLayerNodes, lbrNodes, localOpNodes, pointwiseNodes } from './pct-layer-nodes.js';
-import { attentionPointsName } from '../../run/attention-outputs.js';
+import { ATTENTION_QUERIES_KEY, attentionPointsName } from '../../run/attention-outputs.js';
 import { coordinatePlanes, farthestPointSampleNodes, gatherPlanes, kNearestNeighbourNodes } from './point-sampling-nodes.js';
 
 /** Options of {@link exportPCT}. */
@@ -15,6 +15,8 @@ export interface ExportPCTOptions {
   numPoints?: number;
   /** Stored in the model's metadata (`heed.model`) and doc string. */
   name?: string;
+  /** More metadata_props (e.g. `heed.points`, `heed.class_names` as JSON), added to Heed's own. */
+  metadata?: Record<string, string>;
 }
 
 /**
@@ -77,7 +79,11 @@ export function exportPCT(model: PCTModel, options: ExportPCTOptions = {}): Uint
   const name = options.name ?? `${c.variant} ${c.task}`;
   return g.toModel({
     docString: `Heed ${name}: points [B, N, 3] → logits${options.attention ? ', attention_1…4 (offset-attention: columns l1-normalised) and their points xyz_1…4' : ''}`,
-    metadata: { 'heed.model': name, 'heed.variant': c.variant, 'heed.task': c.task, 'heed.classes': String(c.numClasses) },
+    metadata: {
+      'heed.model': name, 'heed.variant': c.variant, 'heed.task': c.task, 'heed.classes': String(c.numClasses),
+      [ATTENTION_QUERIES_KEY]: c.attention === 'offset' ? 'columns' : 'rows',
+      ...options.metadata,
+    },
   });
 }
 

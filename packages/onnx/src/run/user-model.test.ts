@@ -67,7 +67,9 @@ describe("a user's torch.onnx.export model", () => {
       expect(info.outputs[0]).toEqual({ name: 'logits', type: 'float32', dims: ['batch', fixture.cases[0]!.outputs.logits!.dims[1]] });
       expect(info.attention).toEqual(m.attention);
       expect(info.attentionQueries).toBe('rows'); // no Heed metadata: the default
-      expect(findPointInput(info, m.name)).toEqual({ name: m.input.name, layout: m.layout });
+      const input = findPointInput(info, m.name);
+      expect(input).toMatchObject({ name: m.input.name, layout: m.layout });
+      expect(input.points).toBeUndefined(); // any N runs: torch exported the point axis as dynamic
     });
 
     it("pointTensor packs [N, 3] clouds into exactly the tensor PyTorch was given", () => {

@@ -4,11 +4,12 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerInfoCommand } from './commands/info.js';
 import { registerConvertCommand } from './commands/convert.js';
 import { registerPctCommands } from './commands/pct/index.js';
+import { registerOnnxCommands } from './commands/onnx/index.js';
 import { registerTrainCommands } from './commands/train/index.js';
 import { registerVisionCommands } from './commands/vision/index.js';
 import { EXIT_OK, describeError, exitCodeFor } from './errors.js';
 
-const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands, registerTrainCommands, registerVisionCommands]);
+const program = createProgram([registerDemoCommand, registerInfoCommand, registerConvertCommand, registerPctCommands, registerOnnxCommands, registerTrainCommands, registerVisionCommands]);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -68,10 +68,12 @@ export function attentionPointsName(attentionOutput: string): string {
  * ```
  */
 export function attentionRow(
-  attention: { data: ArrayLike<number>; dims: readonly number[] },
+  attention: { data: ArrayLike<number> | BigInt64Array; dims: readonly number[] },
   options: { query: number; batch?: number; head?: number; queries?: AttentionQueries },
 ): Float32Array {
   const { dims } = attention;
+  if (attention.data instanceof BigInt64Array) throw new Error('attention output: expected float weights, got int64');
+  const data = attention.data;
   if ((dims.length !== 3 && dims.length !== 4) || dims.at(-1) !== dims.at(-2)) {
     throw new Error(`attention output: expected [batch, S, S] or [batch, heads, S, S], got [${dims.join(', ')}]`);
   }
@@ -88,7 +90,7 @@ export function attentionRow(
     const matrix = (batch * heads + h) * s * s;
     // Row q: elements q·S + j; column q: elements j·S + q.
     const [start, stride] = options.queries === 'columns' ? [matrix + options.query, s] : [matrix + options.query * s, 1];
-    for (let j = 0; j < s; j++) row[j]! += attention.data[start + j * stride]! / picked.length;
+    for (let j = 0; j < s; j++) row[j]! += data[start + j * stride]! / picked.length;
   }
   return row;
 }

@@ -11,6 +11,8 @@ export interface PointInput {
   layout: 'points-last' | 'channels-first';
   /** Points per cloud: the input's fixed N, else the `heed.points` metadata; undefined when any N goes. */
   points?: number;
+  /** Whether the input's shape fixes N (then no other count runs), or `points` is only the model's nominal count. */
+  pointsFixed: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface PointInput {
  * @example
  * ```ts
  * const input = findPointInput(readOnnxModelInfo(bytes, 'net.onnx'), 'net.onnx');
- * // { name: 'points', layout: 'channels-first', points: 1024 }
+ * // { name: 'points', layout: 'channels-first', points: 1024, pointsFixed: true }
  * ```
  */
 export function findPointInput(info: OnnxModelInfo, source = 'model'): PointInput {
@@ -41,7 +43,8 @@ export function findPointInput(info: OnnxModelInfo, source = 'model'): PointInpu
   const fixed = layout === 'points-last' ? dims[1] : dims[2];
   const fromMetadata = Number(info.metadata['heed.points']);
   const points = typeof fixed === 'number' ? fixed : Number.isSafeInteger(fromMetadata) && fromMetadata > 0 ? fromMetadata : undefined;
-  return points === undefined ? { name: input.name, layout } : { name: input.name, layout, points };
+  const pointsFixed = typeof fixed === 'number';
+  return points === undefined ? { name: input.name, layout, pointsFixed } : { name: input.name, layout, points, pointsFixed };
 }
 
 /**
@@ -53,7 +56,7 @@ export function findPointInput(info: OnnxModelInfo, source = 'model'): PointInpu
  * const feeds = { [input.name]: pointTensor(input, [prepared.points]) };
  * ```
  */
-export function pointTensor(input: PointInput, clouds: readonly Float32Array[]): OnnxTensor {
+export function pointTensor(input: Pick<PointInput, 'name' | 'layout'>, clouds: readonly Float32Array[]): OnnxTensor {
   if (clouds.length === 0) throw new Error(`${input.name}: no clouds to feed`);
   const n = clouds[0]!.length / 3;
   const data = new Float32Array(clouds.length * n * 3);

@@ -75,13 +75,7 @@ export async function queryAttention(model: PCTModel, prepared: PreparedCloud, i
   try {
     const map = attention![layer - 1]!;
     const xyzNormalised = (await map.xyz.data()) as Float32Array;
-    const { center: [cx, cy, cz], scale } = prepared.transform;
-    const queryPoint = nearestPoint(
-      xyzNormalised,
-      (inputPositions[3 * query]! - cx) / scale,
-      (inputPositions[3 * query + 1]! - cy) / scale,
-      (inputPositions[3 * query + 2]! - cz) / scale,
-    );
+    const queryPoint = nearestLayerPoint(xyzNormalised, prepared, inputPositions, query);
     const row = attentionRow(map, queryPoint);
     const weights = (await row.data()) as Float32Array;
     row.dispose();
@@ -90,4 +84,23 @@ export async function queryAttention(model: PCTModel, prepared: PreparedCloud, i
     disposeAttentionMaps(attention);
     tf.dispose([points, logits]);
   }
+}
+
+/**
+ * The layer point that stands for input point `query`: the nearest one in the normalised frame
+ * (a layer of PCT works on FPS centres, so the input point itself is usually not among them).
+ *
+ * @example
+ * ```ts
+ * const queryPoint = nearestLayerPoint(layerXyzNormalised, prepared, cloud.positions, 17);
+ * ```
+ */
+export function nearestLayerPoint(layerXyzNormalised: ArrayLike<number>, prepared: Pick<PreparedCloud, 'transform'>, inputPositions: ArrayLike<number>, query: number): number {
+  const { center: [cx, cy, cz], scale } = prepared.transform;
+  return nearestPoint(
+    layerXyzNormalised,
+    (inputPositions[3 * query]! - cx) / scale,
+    (inputPositions[3 * query + 1]! - cy) / scale,
+    (inputPositions[3 * query + 2]! - cz) / scale,
+  );
 }

@@ -20,23 +20,24 @@ const attention = async (weights: string, layer: number, query: number, ...more:
 };
 
 describe('heed attention: parity with PyTorch through the CLI', () => {
-  // The .pth for every layer and query of the fixture; the safetensors (same weights) for one query per layer.
+  // The .pth for every layer and query of the fixture on the default engine (auto: onnxruntime on the
+  // exported graph); the safetensors (same weights) for one query per layer on tfjs-wasm.
   const cases = [
-    ...[1, 2, 3, 4].flatMap((layer) => fixture.queries.map((_, qi) => ({ file: 'pct_reference.pth', layer, qi }))),
-    ...[1, 2, 3, 4].map((layer) => ({ file: 'pct_reference.safetensors', layer, qi: layer - 1 })),
+    ...[1, 2, 3, 4].flatMap((layer) => fixture.queries.map((_, qi) => ({ file: 'pct_reference.pth', layer, qi, backend: 'auto' }))),
+    ...[1, 2, 3, 4].map((layer) => ({ file: 'pct_reference.safetensors', layer, qi: layer - 1, backend: 'wasm' })),
   ];
 
   it('gives the PyTorch attention columns (max |Δ| ≤ 1e-4) and the centres as xyz', async () => {
     let worst = 0;
-    for (const { file, layer, qi } of cases) {
+    for (const { file, layer, qi, backend } of cases) {
       const q = fixture.queries[qi]!;
       const input = inputIndexOfCentre(q);
-      const out = await attention(file, layer, input);
+      const out = await attention(file, layer, input, '--backend', backend);
       expect(out).toMatchObject({ layer, query: input, queryPoint: q, name: fixture.attention[layer - 1]!.name });
       // --no-normalize: the layer's points are the fixture centres exactly, in the input's coordinates.
       expect(maxAbs(out.xyz.flat(), fixture.centresXyz)).toBe(0);
       const error = maxAbs(out.weights, fixture.attention[layer - 1]!.columns[qi]!);
-      expect(error, `${file} layer ${layer} query ${q}`).toBeLessThanOrEqual(1e-4);
+      expect(error, `${file} on ${backend}, layer ${layer} query ${q}`).toBeLessThanOrEqual(1e-4);
       worst = Math.max(worst, error);
     }
     console.log(`heed attention: ${cases.length} (checkpoint, layer, query) cases, max |Δattention| ${worst.toExponential(2)}`);

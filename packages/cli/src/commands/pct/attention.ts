@@ -3,7 +3,9 @@ import type { PointCloud } from '@heed/pointcloud-io';
 import { writePointCloudFile } from '@heed/pointcloud-io/node';
 import type { AttentionQuery, ColormapName } from '@heed/point-transformer';
 import { UsageError } from '../../errors.js';
-import { addModelOptions, integerOption, loadCloud, loadModel, type ModelOptions } from './model-options.js';
+import { queryOnnxAttention } from '../onnx/attention-query.js';
+import { addModelOptions, integerOption, isOnnxBackend, loadCloud, loadModel, type ModelOptions } from './model-options.js';
+import { predictWithOnnx } from './onnx-path.js';
 
 /**
  * What `heed attention --json` prints.
@@ -63,14 +65,20 @@ export function registerAttentionCommand(program: Command): void {
       const query = integerOption('--query', opts.query, 0);
       const { attentionLayerCount, queryAttention, attentionColors } = await import('@heed/point-transformer');
       // The model first: it says how many points it takes (e.g. 256 for the shipped classifier).
-      const { model, points } = await loadModel(opts);
+      const { model, points, backend } = await loadModel(opts);
       let result: AttentionQuery, cloud: PointCloud, prepared;
       try {
         ({ cloud, prepared } = await loadCloud(path, opts, points));
         if (query >= prepared.inputCount) throw new UsageError(`--query ${query}: ${path} has ${prepared.inputCount} points (0–${prepared.inputCount - 1})`);
         const layers = attentionLayerCount(model);
         if (layer > layers) throw new UsageError(`--layer ${layer}: ${opts.model} has attention layers 1–${layers}`);
-        result = await queryAttention(model, prepared, cloud.positions, layer, query);
+        if (isOnnxBackend(backend)) {
+          const { outputs, info } = await predictWithOnnx(model, prepared, backend, true);
+          const found = await queryOnnxAttention(info, outputs, prepared, cloud.positions, { query, output: `attention_${layer}`, source: opts.model });
+          result = { ...found, name: `pt_last.sa${layer}` }; // the state-dict name the tfjs path reports
+        } else {
+          result = await queryAttention(model, prepared, cloud.positions, layer, query);
+        }
       } finally {
         model.dispose();
       }
@@ -80,12 +88,20 @@ export function registerAttentionCommand(program: Command): void {
         await writePointCloudFile(opts.out, colored, { format: 'ply' });
         process.stderr.write(`heed: wrote ${opts.out} (${prepared.inputCount} points coloured by attention, ${opts.colormap})\n`);
       }
-      const out = toOutput(result);
+      const out = attentionOutputOf(result);
       process.stdout.write(opts.json ? `${JSON.stringify(out)}\n` : `${formatAttention(out)}\n`);
     });
 }
 
-function toOutput(r: AttentionQuery): AttentionOutput {
+/**
+ * The printable form of an attention query (xyz as triples, weights as numbers).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(JSON.stringify(attentionOutputOf(await queryAttention(model, prepared, positions, 1, 0))));
+ * ```
+ */
+export function attentionOutputOf(r: AttentionQuery): AttentionOutput {
   const xyz = Array.from({ length: r.weights.length }, (_, i) => [r.xyz[3 * i]!, r.xyz[3 * i + 1]!, r.xyz[3 * i + 2]!] as [number, number, number]);
   return { layer: r.layer, name: r.name, query: r.query, queryPoint: r.queryPoint, xyz, weights: Array.from(r.weights) };
 }

@@ -12,10 +12,9 @@ beforeAll(async () => {
 });
 
 describe('the heed binary', () => {
-  it('registers classify and attention (bin.ts wires registerPctCommands)', () => {
+  it('registers classify, attention, export and run-onnx (bin.ts wires registerPctCommands and registerOnnxCommands)', () => {
     const help = heedBinary('--help');
-    expect(help.stdout).toMatch(/^\s+classify\b/m);
-    expect(help.stdout).toMatch(/^\s+attention\b/m);
+    for (const command of ['classify', 'attention', 'export', 'run-onnx']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('classify --json: the PyTorch checkpoint gives the PyTorch logits', () => {
@@ -23,9 +22,9 @@ describe('the heed binary', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as ClassifyOutput;
-    expect(Object.keys(out)).toEqual(['logits', 'probabilities', 'classes', 'points', 'backend']);
+    expect(Object.keys(out)).toEqual(['logits', 'probabilities', 'classes', 'points', 'backend', 'backendReason']);
     expect(maxAbs(out.logits, fixture.logits)).toBeLessThanOrEqual(2e-4);
-    expect(out).toMatchObject({ classes: null, points: 1024, backend: 'wasm' });
+    expect(out).toMatchObject({ classes: null, points: 1024, backend: 'ort-node' });
   });
 
   it('attention --json: the PyTorch attention column of a fixture query', () => {

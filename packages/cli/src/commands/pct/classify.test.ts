@@ -24,12 +24,18 @@ const classify = async (...args: string[]) => {
 };
 
 describe('heed classify: parity with PyTorch through the CLI', () => {
-  it.for(CHECKPOINTS)('%s gives the PyTorch logits (max |Δ| ≤ 2e-4)', async (file) => {
-    const out = await classify(cloud, '--model', 'pct', '--weights', join(testData, file), '--no-normalize');
+  // Every engine: the default (auto → onnxruntime-node on the exported graph), tfjs-wasm and -cpu, onnxruntime-web's wasm.
+  const cases = [
+    ...CHECKPOINTS.map((file) => ({ file, backend: 'auto', ran: 'ort-node' })),
+    ...['wasm', 'cpu', 'ort-wasm'].map((backend) => ({ file: CHECKPOINTS[0], backend, ran: backend })),
+  ];
+  it.for(cases)('$file on --backend $backend gives the PyTorch logits (max |Δ| ≤ 2e-4)', async ({ file, backend, ran }) => {
+    const out = await classify(cloud, '--model', 'pct', '--weights', join(testData, file), '--no-normalize', '--backend', backend);
     const error = maxAbs(out.logits, fixture.logits);
-    console.log(`heed classify ${file}: max |Δlogit| ${error.toExponential(2)} on ${out.backend}`);
+    console.log(`heed classify ${file}: max |Δlogit| ${error.toExponential(2)} on ${out.backend} (${out.backendReason})`);
     expect(error).toBeLessThanOrEqual(2e-4);
-    expect(out).toMatchObject({ classes: null, points: 1024, backend: 'wasm' });
+    expect(out).toMatchObject({ classes: null, points: 1024, backend: ran });
+    expect(out.backendReason).toMatch(backend === 'auto' ? /^auto: native onnxruntime/ : /^chosen on the command line/);
     const z = out.logits.reduce((a, l) => a + Math.exp(l), 0);
     expect(maxAbs(out.probabilities, out.logits.map((l) => Math.exp(l) / z))).toBeLessThan(1e-6);
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addModelOptions, loadCloud, loadModel, type ModelOptions } from './model-options.js';
+import { addModelOptions, isOnnxBackend, loadCloud, loadModel, type ModelOptions } from './model-options.js';
+import { predictWithOnnx } from './onnx-path.js';
 
 /**
  * What `heed classify --json` prints.
@@ -17,8 +18,10 @@ export interface ClassifyOutput {
   classes: string[] | null;
   /** Points in the input cloud as read (before resampling to the model's 1024). */
   points: number;
-  /** The tfjs backend the model ran on. */
+  /** The engine the model ran on: a tfjs backend (wasm, cpu) or onnxruntime on the exported graph (ort-node, ort-wasm). */
   backend: string;
+  /** Why that engine: 'auto: …' when picked automatically. */
+  backendReason: string;
 }
 
 /**
@@ -40,21 +43,35 @@ export function registerClassifyCommand(program: Command): void {
   ).action(async (path: string, opts: ModelOptions) => {
     const { classifyCloud } = await import('@heed/point-transformer');
     // The model first: it says how many points it takes (e.g. 256 for the shipped classifier).
-    const { model, classes, backend, points } = await loadModel(opts);
+    const { model, classes, backend, backendReason, points } = await loadModel(opts);
     let result, prepared;
     try {
       prepared = (await loadCloud(path, opts, points)).prepared;
-      result = await classifyCloud(model, prepared);
+      result = isOnnxBackend(backend) ? softmaxOf((await predictWithOnnx(model, prepared, backend, false)).outputs['logits']!.data as Float32Array) : await classifyCloud(model, prepared);
     } finally {
       model.dispose();
     }
-    const out: ClassifyOutput = { ...result, classes, points: prepared.inputCount, backend };
+    const out: ClassifyOutput = { ...result, classes, points: prepared.inputCount, backend, backendReason };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(out)}\n`);
       return;
     }
     process.stdout.write(`${formatClassification(path, opts.model, out)}\n`);
   });
+}
+
+/**
+ * Logits and their softmax, as classifyCloud returns them.
+ *
+ * @example
+ * ```ts
+ * softmaxOf(Float32Array.of(0, 0)); // { logits: [0, 0], probabilities: [0.5, 0.5] }
+ * ```
+ */
+export function softmaxOf(logits: Float32Array): { logits: number[]; probabilities: number[] } {
+  const values = Array.from(logits), max = Math.max(...values);
+  const exps = values.map((l) => Math.exp(l - max)), sum = exps.reduce((a, b) => a + b, 0);
+  return { logits: values, probabilities: exps.map((e) => e / sum) };
 }
 
 /**
@@ -70,5 +87,5 @@ export function formatClassification(path: string, model: string, out: ClassifyO
   const name = (i: number) => out.classes?.[i] ?? `class ${i}`;
   const width = Math.max(...ranked.map(({ i }) => name(i).length));
   const lines = ranked.map(({ p, i }, rank) => `  ${rank + 1}. ${name(i).padEnd(width)}  ${(100 * p).toFixed(1).padStart(5)} %   (logit ${out.logits[i]!.toFixed(3)})`);
-  return [`${path}: ${out.points} points, ${model} on ${out.backend}`, ...lines].join('\n');
+  return [`${path}: ${out.points} points, ${model} on ${out.backend}${out.backendReason.startsWith('auto') ? ' (auto)' : ''}`, ...lines].join('\n');
 }

@@ -47,9 +47,30 @@ export function addModelOptions(command: Command): Command {
     .addOption(new Option('--model <name>', 'network').choices(['pct', 'spct', 'npct']).makeOptionMandatory())
     .option('--weights <file>', 'reference-port checkpoint (.pth/.t7 zip or .safetensors); default: the shipped pretrained weights')
     .option('--no-normalize', 'feed the coordinates as they are (no mean-centring / unit-sphere scaling)')
-    .addOption(new Option('--backend <name>', 'tfjs backend').choices(['wasm', 'cpu']).default('wasm'))
+    .addOption(new Option('--backend <name>', 'engine: tfjs (wasm, cpu) or onnxruntime on the exported graph (ort-node, ort-wasm); auto: the fastest here').choices(['auto', ...MODEL_BACKENDS]).default('auto'))
     .option('--json', 'print JSON');
 }
+
+/** Engines `heed classify` and `heed attention` run a model on: tfjs backends, or onnxruntime on the exported graph. */
+export const MODEL_BACKENDS = ['ort-node', 'ort-wasm', 'wasm', 'cpu'] as const;
+export type ModelBackend = (typeof MODEL_BACKENDS)[number];
+
+/**
+ * The engine `--backend` stands for, and why (what the commands print). auto is onnxruntime-node:
+ * several times faster than tfjs-wasm on PCT here, export included (`npm run bench` measures it).
+ *
+ * @example
+ * ```ts
+ * resolveModelBackend('auto'); // { backend: 'ort-node', reason: 'auto: …' }
+ * ```
+ */
+export function resolveModelBackend(requested: string): { backend: ModelBackend; reason: string } {
+  if (requested === 'auto') return { backend: 'ort-node', reason: 'auto: native onnxruntime on the exported graph, the fastest engine in Node' };
+  return { backend: requested as ModelBackend, reason: 'chosen on the command line' };
+}
+
+/** Whether a backend runs the exported ONNX graph rather than the tfjs model. */
+export const isOnnxBackend = (backend: ModelBackend): backend is 'ort-node' | 'ort-wasm' => backend.startsWith('ort-');
 
 /**
  * Parses a non-negative (or, with `min` 1, positive) integer option, or fails with a usage error.
@@ -111,14 +132,18 @@ export async function loadCloud(path: string, options: ModelOptions, modelPoints
  * model.dispose();
  * ```
  */
-export async function loadModel(options: ModelOptions): Promise<LoadedClassifier & { backend: string }> {
-  const backend = await useCliBackend(options.backend);
+export async function loadModel(options: ModelOptions): Promise<LoadedClassifier & { backend: ModelBackend; backendReason: string }> {
+  const { backend: resolved, reason } = resolveModelBackend(options.backend);
+  // The onnxruntime engines read the weights from a tfjs-cpu model while exporting it.
+  const tfjsBackend = await useCliBackend(isOnnxBackend(resolved) ? 'cpu' : resolved);
+  const backend = isOnnxBackend(resolved) ? resolved : (tfjsBackend as ModelBackend);
   const { openClassifier, loadShippedClassifier, NoShippedWeightsError } = await import('@heed/point-transformer');
-  if (options.weights !== undefined) return { ...(await openClassifier(options.weights, readFileOrNull, { variant: options.model })), backend };
+  const backendReason = backend === resolved ? reason : `${reason}; ${resolved} could not start`;
+  if (options.weights !== undefined) return { ...(await openClassifier(options.weights, readFileOrNull, { variant: options.model })), backend, backendReason };
   const dir = process.env[WEIGHTS_DIR_ENV];
   try {
     const base = dir ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : undefined;
-    return { ...(await loadShippedClassifier(options.model, readFileOrNull, base)), backend };
+    return { ...(await loadShippedClassifier(options.model, readFileOrNull, base)), backend, backendReason };
   } catch (error) {
     if (error instanceof NoShippedWeightsError) throw new Error(`${error.message}; pass --weights <checkpoint>`);
     throw error;

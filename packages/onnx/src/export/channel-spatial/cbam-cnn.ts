@@ -109,8 +109,9 @@ export function standardizeImageNodes(g: OnnxGraph, image: string, valuesPerImag
  * imageSize, B symbolic unless `options.batch`). Outputs: `logits` [B, classes], then
  * `attention_<map>` [B, h, w] for each of the model's `mapNames` (the default map first: the
  * spatial gate of the last CBAM block), and with `channelGates` `attention_<map>_channel` [B, C].
- * Metadata: `heed_model` = 'cbam', `heed_maps` (map names, JSON), `heed_classes` (class names,
- * JSON, for the shape task's class count).
+ * Metadata (the keys every Heed export uses): `heed.model` = 'cbam', `heed.variant` = 'cbam',
+ * `heed.task`, `heed.classes` (count), `heed.class_names` (JSON, for the shape task),
+ * `heed.image_size`, `heed.maps` (map names, JSON).
  *
  * @example
  * ```ts
@@ -136,8 +137,11 @@ export function exportCbamCnn(model: VisionModel<CbamCnnConfig>, options: CbamCn
       g.output(channelWeights, 'float32', [batch, channels], `attention_${name}_channel`);
     }
   }
-  const metadata: Record<string, string> = { heed_model: 'cbam', heed_maps: JSON.stringify(model.mapNames) };
-  if (config.numClasses === SHAPE_CLASSES.length) metadata['heed_classes'] = JSON.stringify(SHAPE_CLASSES);
+  const metadata: Record<string, string> = {
+    'heed.model': 'cbam', 'heed.variant': 'cbam', 'heed.task': 'classification', 'heed.classes': String(config.numClasses),
+    'heed.image_size': String(s), 'heed.maps': JSON.stringify(model.mapNames),
+  };
+  if (config.numClasses === SHAPE_CLASSES.length) metadata['heed.class_names'] = JSON.stringify(SHAPE_CLASSES);
   return g.toModel({
     docString: options.docString ?? `Heed CBAM CNN: ${s}×${s} RGB image → ${config.numClasses} class logits and CBAM spatial gates`,
     metadata,

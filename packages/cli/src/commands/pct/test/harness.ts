@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { writePointCloudFile } from '@heed/pointcloud-io/node';
 import { describeError, exitCodeFor } from '../../../errors.js';
 import { createProgram } from '../../../program.js';
+import { registerOnnxCommands } from '../../onnx/index.js';
 import { registerPctCommands } from '../index.js';
 
 export const testData = fileURLToPath(new URL('../../../../../point-transformer/test-data/', import.meta.url));
@@ -51,7 +52,7 @@ function silence(c: Command, sink: (s: string) => void): void {
   c.commands.forEach((sub) => silence(sub, sink));
 }
 
-/** Runs `heed <args>` in this process (the pct commands only), as bin.ts would: exit status, stdout, stderr. */
+/** Runs `heed <args>` in this process (the pct and ONNX commands), as bin.ts would: exit status, stdout, stderr. */
 export async function heed(...args: string[]): Promise<Run> {
   let stdout = '', stderr = '';
   const out = process.stdout.write.bind(process.stdout);
@@ -60,7 +61,7 @@ export async function heed(...args: string[]): Promise<Run> {
   process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
   let status = 0;
   try {
-    const program = createProgram([registerPctCommands]);
+    const program = createProgram([registerPctCommands, registerOnnxCommands]);
     silence(program, (s) => (stderr += s));
     await program.parseAsync(['node', 'heed', ...args]);
   } catch (error) {

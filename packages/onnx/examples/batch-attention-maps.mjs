@@ -11,16 +11,18 @@
  * - clouds: PLY, PCD, XYZ/TXT/CSV, OFF, LAS/LAZ (read by @heed/pointcloud-io). Each is prepared as
  *   Heed's models expect (prepareCloud of @heed/point-transformer): farthest point sampling to N
  *   points (cycling when the file has fewer), then mean-centred and scaled to the unit sphere.
- * - --points N: points per cloud when the model leaves N open (default 1024); must match when the
- *   model fixes it. --batch B: clouds per run (default 16); the last batch is smaller. A model with a
+ * - --points N: points per cloud when the model leaves N open; default: the model's `heed.points`
+ *   metadata (Heed's CLI exports carry it), else 1024. It must match when the model fixes N. --batch B: clouds per run (default 16); the last batch is smaller. A model with a
  *   fixed batch size runs with that size instead, its last batch padded by repeating a cloud (the
  *   padding's outputs are dropped).
  *
  * Writes into out-dir, per cloud `<name>.<output>.npy` (name: the file name without its extension,
  * `-2`, `-3`, … appended when two clouds share one), the batch axis dropped: logits [classes],
  * attention_k [S, S] or [H, S, S], xyz_k [S, 3]. And `index.json`: the model, its input, and per
- * cloud in command-line order {source, name, inputPoints, replaced, predictedClass, files} — or
- * {source, error} for a cloud that could not be read or prepared; the others go on. Progress goes to
+ * cloud in command-line order {source, name, inputPoints, replaced, predictedClass, predictedLabel
+ * (with `heed.class_names` metadata), files} — or {source, error} for a cloud that could not be read
+ * or prepared; the others go on. `attentionQueries` says whether a query's weights are a row or a
+ * column of the maps (metadata `heed.attention_queries`: PCT's offset-attention exports say columns). Progress goes to
  * stderr. Exit code 0 when the run finished (even with unreadable clouds: see index.json `failed`),
  * 1 on bad arguments or a model that does not load or run.
  *
@@ -34,6 +36,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, endianness } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import onnxProto from 'onnx-proto';
 import ort from 'onnxruntime-node';
 import { readPointCloudFile } from '@heed/pointcloud-io/node';
 import { prepareCloud } from '@heed/point-transformer';
@@ -88,6 +91,16 @@ function npyBytes(values, shape) {
   return out;
 }
 
+/** The model's metadata_props (onnxruntime-node does not expose them). */
+function modelMetadata(bytes) {
+  try {
+    const model = onnxProto.onnx.ModelProto.decode(bytes);
+    return Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? '']));
+  } catch {
+    return {}; // onnxruntime already loaded it; metadata is optional
+  }
+}
+
 function argmax(values) {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
@@ -104,9 +117,10 @@ async function main(argv) {
   if (!modelPath || !outDir || files.length === 0) throw new UsageError(`expected a model, an output folder and at least one cloud file\n${USAGE}`);
   let batchSize = flags.batch === undefined ? 16 : positiveInteger(flags.batch, '--batch');
 
-  let session;
+  let session, bytes;
   try {
-    session = await ort.InferenceSession.create(await readFile(modelPath), { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
+    bytes = await readFile(modelPath);
+    session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: availableParallelism(), graphOptimizationLevel: 'all', executionProviders: ['cpu'] });
   } catch (e) {
     throw new UsageError(`${modelPath}: onnxruntime-node could not load the model: ${e.message}`);
   }
@@ -115,7 +129,15 @@ async function main(argv) {
   if (input.fixedPoints !== undefined && requested !== undefined && requested !== input.fixedPoints) {
     throw new UsageError(`--points ${requested}: ${modelPath} takes exactly ${input.fixedPoints} points per cloud (input ${input.name})`);
   }
-  const numPoints = input.fixedPoints ?? requested ?? 1024;
+  const metadata = modelMetadata(bytes);
+  const fromMetadata = Number(metadata['heed.points']);
+  const numPoints = input.fixedPoints ?? requested ?? (Number.isSafeInteger(fromMetadata) && fromMetadata > 0 ? fromMetadata : 1024);
+  let classNames;
+  try {
+    classNames = metadata['heed.class_names'] ? JSON.parse(metadata['heed.class_names']) : undefined;
+  } catch {
+    classNames = undefined;
+  }
   if (input.fixedBatch !== undefined) batchSize = input.fixedBatch;
   const outputs = session.outputNames.filter((name) => name === 'logits' || name.startsWith('attention') || name.startsWith('xyz'));
   if (outputs.length === 0) throw new UsageError(`${modelPath}: no output named logits, attention* or xyz* (it gives ${session.outputNames.join(', ')})`);
@@ -150,7 +172,10 @@ async function main(argv) {
         const values = t.data.subarray(b * per, (b + 1) * per);
         written[name] = `${item.entry.name}.${name}.npy`;
         await writeFile(join(outDir, written[name]), npyBytes(values, t.dims.slice(1)));
-        if (name === 'logits' && t.dims.length === 2) item.entry.predictedClass = argmax(values);
+        if (name === 'logits' && t.dims.length === 2) {
+          item.entry.predictedClass = argmax(values);
+          if (Array.isArray(classNames) && typeof classNames[item.entry.predictedClass] === 'string') item.entry.predictedLabel = classNames[item.entry.predictedClass];
+        }
       }
       item.entry.files = written;
     }
@@ -181,7 +206,16 @@ async function main(argv) {
   if (process.stderr.isTTY) process.stderr.write('\n');
   await session.release();
 
-  const index = { model: modelPath, input: { name: input.name, layout: input.layout, points: numPoints }, batch: batchSize, outputs, written: done, failed, clouds: entries };
+  const index = {
+    model: modelPath,
+    input: { name: input.name, layout: input.layout, points: numPoints },
+    batch: batchSize,
+    outputs,
+    attentionQueries: metadata['heed.attention_queries'] === 'columns' ? 'columns' : 'rows',
+    written: done,
+    failed,
+    clouds: entries,
+  };
   await writeFile(join(outDir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);
   if (failed) process.stderr.write(`batch-attention-maps: ${failed} of ${files.length} clouds could not be read; their errors are in ${join(outDir, 'index.json')}\n`);
   return 0;

@@ -71,6 +71,7 @@ interface IndexEntry {
   inputPoints?: number;
   replaced?: boolean;
   predictedClass?: number;
+  predictedLabel?: string;
   files?: Record<string, string>;
   error?: string;
 }
@@ -78,6 +79,7 @@ interface Index {
   input: { name: string; layout: string; points: number };
   batch: number;
   outputs: string[];
+  attentionQueries: 'rows' | 'columns';
   written: number;
   failed: number;
   clouds: IndexEntry[];
@@ -116,14 +118,16 @@ async function checkAgainstSingleRuns(model: Uint8Array, out: string, index: Ind
 describe('examples/batch-attention-maps.mjs', () => {
   it("a Heed PCT export, --batch 2, five clouds and a broken one: each cloud's .npy files equal a one-cloud run (≤ 1e-5), the broken file is reported and the rest go on", async () => {
     const model = createPCT({ numClasses: 4, seed: 11, stages: [{ numSamples: 24, k: 6 }, { numSamples: 11, k: 5 }] });
-    const bytes = exportPCT(model, { attention: true });
+    // As `heed export` does: the point count and class names the weights come with, in the metadata.
+    const classNames = ['chair', 'lamp', 'plant', 'vase'];
+    const bytes = exportPCT(model, { attention: true, metadata: { 'heed.points': '64', 'heed.class_names': JSON.stringify(classNames) } });
     model.dispose();
     const modelPath = join(dir, 'pct.onnx');
     writeFileSync(modelPath, bytes);
     const out = join(dir, 'pct-maps');
     // Batches: [bunny, helix], [icosahedron, bathtub], [diamond] — the last one partial.
     const files = [GOOD[0]!, GOOD[1]!, join(dir, 'broken.ply'), ...GOOD.slice(2)];
-    const { code, stderr } = await script(modelPath, out, ...files, '--batch', '2', '--points', '64');
+    const { code, stderr } = await script(modelPath, out, ...files, '--batch', '2'); // N from heed.points
     expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/batch-attention-maps: 6\/6 files, 5 written, 1 failed/);
     expect(stderr).toMatch(/1 of 6 clouds could not be read; their errors are in .*index\.json/);
@@ -131,6 +135,7 @@ describe('examples/batch-attention-maps.mjs', () => {
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as Index;
     expect(index.input).toEqual({ name: 'points', layout: 'points-last', points: 64 });
     expect(index.batch).toBe(2);
+    expect(index.attentionQueries).toBe('columns'); // offset-attention, as the export's metadata says
     expect(index.outputs).toEqual(['logits', ...[1, 2, 3, 4].map((i) => `attention_${i}`), ...[1, 2, 3, 4].map((i) => `xyz_${i}`)]);
     expect([index.written, index.failed]).toEqual([5, 1]);
     expect(index.clouds.map((c) => c.source)).toEqual(files);
@@ -138,6 +143,7 @@ describe('examples/batch-attention-maps.mjs', () => {
     expect(index.clouds[2]).toEqual({ source: join(dir, 'broken.ply'), error: expect.stringMatching(/broken\.ply: PLY .*header claims 10 vertices/) });
 
     const worst = await checkAgainstSingleRuns(bytes, out, index, false);
+    for (const c of index.clouds.filter((e) => !e.error)) expect(c.predictedLabel).toBe(classNames[c.predictedClass!]);
     console.log(`batch script vs one-cloud runs (PCT export, batches of 2): max error ${worst.toExponential(2)}`);
     expect(worst).toBeLessThanOrEqual(1e-5);
     // The attention layers work on the last grouping stage's 11 FPS centres; xyz_1 gives them.
@@ -160,6 +166,8 @@ describe('examples/batch-attention-maps.mjs', () => {
     expect(index.input).toEqual({ name: 'points', layout: 'channels-first', points: 32 });
     expect(index.batch).toBe(2);
     expect(index.outputs).toEqual(['logits', 'attention_sa1', 'attention_sa2', 'attention_heads']);
+    expect(index.attentionQueries).toBe('rows'); // no metadata: the default
+    expect(index.clouds.every((c) => c.predictedLabel === undefined)).toBe(true);
     expect(index.clouds.map((c) => c.name)).toEqual(['bunny', 'helix_201', 'bunny-2']);
     const worst = await checkAgainstSingleRuns(new Uint8Array(readFileSync(USER_MODEL)), out, index, true);
     console.log(`batch script vs one-cloud runs (user channels-first model, fixed batch 2): max error ${worst.toExponential(2)}`);

@@ -12,19 +12,24 @@
  *   Heed's models expect (prepareCloud of @heed/point-transformer): farthest point sampling to N
  *   points (cycling when the file has fewer), then mean-centred and scaled to the unit sphere.
  * - --points N: points per cloud when the model leaves N open; default: the model's `heed.points`
- *   metadata (Heed's CLI exports carry it), else 1024. It must match when the model fixes N. --batch B: clouds per run (default 16); the last batch is smaller. A model with a
- *   fixed batch size runs with that size instead, its last batch padded by repeating a cloud (the
- *   padding's outputs are dropped).
+ *   metadata (Heed's CLI exports carry it), else 1024. It must match when the model fixes N.
+ * - --batch B: clouds per run (default 16); the last batch is smaller. A model with a fixed batch
+ *   size runs with that size instead, its last batch padded by repeating a cloud (the padding's
+ *   outputs are dropped).
  *
- * Writes into out-dir, per cloud `<name>.<output>.npy` (name: the file name without its extension,
- * `-2`, `-3`, … appended when two clouds share one), the batch axis dropped: logits [classes],
- * attention_k [S, S] or [H, S, S], xyz_k [S, 3]. And `index.json`: the model, its input, and per
- * cloud in command-line order {source, name, inputPoints, replaced, predictedClass, predictedLabel
- * (with `heed.class_names` metadata), files} — or {source, error} for a cloud that could not be read
- * or prepared; the others go on. `attentionQueries` says whether a query's weights are a row or a
- * column of the maps (metadata `heed.attention_queries`: PCT's offset-attention exports say columns). Progress goes to
- * stderr. Exit code 0 when the run finished (even with unreadable clouds: see index.json `failed`),
- * 1 on bad arguments or a model that does not load or run.
+ * Writes into out-dir:
+ * - per cloud `<name>.<output>.npy` (name: the file name without its extension, `-2`, `-3`, …
+ *   appended when two clouds share one), the batch axis dropped: logits [classes], attention_k
+ *   [S, S] or [H, S, S], xyz_k [S, 3];
+ * - `index.json`: the model, its input, `attentionQueries` (whether a query's weights are a row or
+ *   a column of the maps: metadata `heed.attention_queries`; PCT's offset-attention exports say
+ *   columns), and per cloud in command-line order either {source, name, inputPoints, replaced,
+ *   transform, predictedClass, predictedLabel (with `heed.class_names` metadata), files} or
+ *   {source, error} for a cloud that could not be read or prepared (the others go on). transform
+ *   {center, scale} maps the model's frame (the xyz_* outputs) back to the file's:
+ *   original = model · scale + center.
+ * Progress goes to stderr. Exit code 0 when the run finished (even with unreadable clouds: see
+ * index.json `failed`), 1 on bad arguments or a model that does not load or run.
  *
  * .npy format (NumPy's version 1.0, written by hand): the 6 bytes "\x93NUMPY", the version bytes
  * 1 and 0, a uint16 little-endian header length, an ASCII header
@@ -192,7 +197,7 @@ async function main(argv) {
       const { cloud } = await readPointCloudFile(source);
       const prepared = prepareCloud(cloud.positions, { numPoints });
       usedNames.add(stem);
-      const entry = { source, name: stem, inputPoints: prepared.inputCount, replaced: prepared.replaced };
+      const entry = { source, name: stem, inputPoints: prepared.inputCount, replaced: prepared.replaced, transform: { center: [...prepared.transform.center], scale: prepared.transform.scale } };
       entries.push(entry);
       pending.push({ entry, points: prepared.points });
     } catch (e) {

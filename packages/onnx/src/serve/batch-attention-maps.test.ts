@@ -70,6 +70,7 @@ interface IndexEntry {
   name?: string;
   inputPoints?: number;
   replaced?: boolean;
+  transform?: { center: number[]; scale: number };
   predictedClass?: number;
   predictedLabel?: string;
   files?: Record<string, string>;
@@ -98,6 +99,7 @@ async function checkAgainstSingleRuns(model: Uint8Array, out: string, index: Ind
     const prepared = prepareCloud(cloud.positions, { numPoints: n });
     expect(entry.inputPoints).toBe(cloud.positions.length / 3);
     expect(entry.replaced).toBe(cloud.positions.length / 3 < n);
+    expect(entry.transform).toEqual({ center: [...prepared.transform.center], scale: prepared.transform.scale });
     let data = prepared.points;
     if (channelsFirst) data = Float32Array.from({ length: 3 * n }, (_, k) => prepared.points[3 * (k % n) + Math.floor(k / n)]!);
     const single = await session.run({ [index.input.name]: { data, dims: channelsFirst ? [1, 3, n] : [1, n, 3] } });

@@ -1,5 +1,7 @@
 /** `heed export` and `heed run-onnx`: the reference checkpoint through ONNX against PyTorch, user models, errors. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { writePointCloudFile } from '@heed/pointcloud-io/node';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPCT } from '@heed/point-transformer';
@@ -107,6 +109,27 @@ describe('heed run-onnx', () => {
     expect(q.weights.indexOf(Math.max(...q.weights))).toBe(q.queryPoint);
     expect(q.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(out.logits).toBeNull();
+  });
+
+  it("runs a researcher's torch.onnx.export (channels-first, open N) on a cloud: PyTorch's outputs, its attention maps listed", async () => {
+    const userData = fileURLToPath(new URL('../../../../onnx/test-data/', import.meta.url));
+    const expected = JSON.parse(readFileSync(join(userData, 'user-point-attention.expected.json'), 'utf8')) as {
+      cases: { inputs: { points: { dims: number[]; data: number[] } }; outputs: Record<string, { dims: number[]; data: number[] }> }[];
+    };
+    const { inputs, outputs } = expected.cases[0]!;
+    const [, , n] = inputs.points.dims as [number, number, number];
+    // Cloud 0 of the fixture batch, from channels-first [3, N] to points.
+    const positions = Float32Array.from({ length: n * 3 }, (_, i) => inputs.points.data[(i % 3) * n + Math.floor(i / 3)]!);
+    const file = join(dir, 'user-cloud.ply');
+    await writePointCloudFile(file, { positions });
+    const out = await runOnnx(join(userData, 'user-point-attention.onnx'), file, '--no-normalize');
+    expect(out.input).toEqual({ name: 'points', layout: 'channels-first', points: n });
+    expect(out.attention).toEqual(Object.keys(outputs).filter((k) => k.startsWith('attention')));
+    for (const [name, t] of Object.entries(outputs)) {
+      const perCloud = t.data.length / t.dims[0]!;
+      expect(out.outputs[name]!.dims).toEqual([1, ...t.dims.slice(1)]);
+      expect(maxAbs(out.outputs[name]!.data, t.data.slice(0, perCloud)), name).toBeLessThanOrEqual(1e-5);
+    }
   });
 
   it('errors: not an ONNX file, a model needing more than a cloud, a bad --output / --points / --out', async () => {

@@ -38,6 +38,21 @@ describe('the heed binary', () => {
     expect(maxAbs(out.xyz.flat(), fixture.centresXyz)).toBe(0);
   });
 
+  it('classify --backend webgpu (Dawn; SwiftShader when there is no GPU) gives the cpu logits of the shipped model', () => {
+    // A real WebGPU run: a missing adapter fails here (exit 1, "no usable WebGPU adapter"), it never skips.
+    const run = (backend: string) => {
+      const r = heedBinary('classify', cloud, '--model', 'pct', '--backend', backend, '--json');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout) as ClassifyOutput;
+    };
+    const gpu = run('webgpu'), cpu = run('cpu');
+    expect(gpu).toMatchObject({ backend: 'webgpu', backendReason: 'chosen on the command line' });
+    const error = maxAbs(gpu.logits, cpu.logits);
+    console.log(`heed classify --backend webgpu vs cpu (shipped pct): max |Δlogit| ${error.toExponential(2)}`);
+    expect(error).toBeLessThanOrEqual(1e-4);
+  }, 300_000);
+
   it('exits 1 with one line when there are no weights, 2 on a bad layer', () => {
     const none = heedBinary('classify', cloud, '--model', 'pct', { [WEIGHTS_DIR_ENV]: tempDir() });
     expect(none).toEqual({ status: 1, stdout: '', stderr: 'heed: no shipped weights for pct yet; pass --weights <checkpoint>\n' });

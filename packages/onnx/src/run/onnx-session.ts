@@ -1,7 +1,10 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { isAttentionOutput } from './attention-outputs.js';
 
-/** Engines that run an ONNX graph: onnxruntime-node (native CPU), onnxruntime-web on wasm or WebGPU. */
+/**
+ * Engines that run an ONNX graph: onnxruntime-node (native CPU), onnxruntime-web on wasm or WebGPU
+ * (in browsers, and in Node through Dawn — see node-webgpu.ts).
+ */
 export type OnnxEngine = 'ort-node' | 'ort-wasm' | 'ort-webgpu';
 
 /** A plain tensor going into or coming out of a session. */
@@ -66,6 +69,7 @@ export function defaultOnnxEngine(): OnnxEngine {
  */
 export async function createOnnxSession(model: Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
   const engine = options.engine === undefined || options.engine === 'auto' ? defaultOnnxEngine() : options.engine;
+  if (engine === 'ort-webgpu' && isNode) await (await import('./node-webgpu.js')).prepareNodeWebGPU();
   const ort = await loadRuntime(engine);
   const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
   if (engine === 'ort-node') sessionOptions.intraOpNumThreads = options.threads ?? (await logicalCores());

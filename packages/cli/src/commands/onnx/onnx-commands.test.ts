@@ -132,6 +132,14 @@ describe('heed run-onnx', () => {
     }
   });
 
+  it('--engine ort-webgpu (Dawn; SwiftShader without a GPU) gives the ort-node outputs', async () => {
+    const file = join(dir, 'channels-first-gpu.onnx');
+    writeFileSync(file, channelsFirstModel(64));
+    const [gpu, cpu] = [await runOnnx(file, cloud, '--engine', 'ort-webgpu'), await runOnnx(file, cloud, '--engine', 'ort-node')];
+    expect(gpu.engine).toBe('ort-webgpu');
+    expect(maxAbs(gpu.outputs['attention_self']!.data, cpu.outputs['attention_self']!.data)).toBeLessThanOrEqual(1e-5);
+  }, 120_000);
+
   it('errors: not an ONNX file, a model needing more than a cloud, a bad --output / --points / --out', async () => {
     const notOnnx = await heed('run-onnx', cloud, cloud);
     expect(notOnnx.status).toBe(1);

@@ -49,7 +49,7 @@ export interface RunOnnxOutput {
 }
 
 /**
- * `heed run-onnx <model.onnx> <cloud> [--engine auto|ort-node|ort-wasm] [--json]
+ * `heed run-onnx <model.onnx> <cloud> [--engine auto|ort-node|ort-wasm|ort-webgpu] [--json]
  * [--query I [--output attention_k] [--out coloured.ply]]`: runs any ONNX point model — a Heed export
  * or a researcher's `torch.onnx.export` — on a cloud, with onnxruntime. The cloud is fed as the
  * model's point input wants it ([B, N, 3] or channels-first [B, 3, N]; FPS to a fixed N; unit-sphere
@@ -66,7 +66,7 @@ export function registerRunOnnxCommand(program: Command): void {
     .description('run an ONNX point-cloud model (a Heed export or your own) and show its outputs, attention maps included')
     .argument('<model.onnx>', 'ONNX model file')
     .argument('<cloud>', 'PLY, PCD, XYZ/TXT/CSV, OFF, LAS or LAZ file')
-    .addOption(new Option('--engine <name>', 'onnxruntime engine (auto: the fastest here)').choices(['auto', 'ort-node', 'ort-wasm']).default('auto'))
+    .addOption(new Option('--engine <name>', 'onnxruntime engine (auto: the fastest here)').choices(['auto', 'ort-node', 'ort-wasm', 'ort-webgpu']).default('auto'))
     .option('--points <N>', "points per cloud when the model leaves N open (default: the model's heed.points metadata, else every point)")
     .option('--no-normalize', 'feed the coordinates as they are (no mean-centring / unit-sphere scaling)')
     .option('--json', 'print JSON (every output, flattened)')
@@ -93,7 +93,7 @@ export function registerRunOnnxCommand(program: Command): void {
       const prepared = prepareCloud(cloud.positions, { numPoints, normalize: opts.normalize });
       if (prepared.replaced) process.stderr.write(`heed: warning: ${cloudPath} has ${count} points, fewer than the model's ${numPoints}: some are repeated (sampling with replacement)\n`);
 
-      const { backend: engine, reason } = resolveModelBackend(opts.engine) as { backend: 'ort-node' | 'ort-wasm'; reason: string };
+      const { backend: engine, reason } = resolveModelBackend(opts.engine) as { backend: 'ort-node' | 'ort-wasm' | 'ort-webgpu'; reason: string };
       const session = await createOnnxSession(bytes, { engine });
       let outputs: Record<string, OnnxTensor>;
       try {

@@ -47,12 +47,12 @@ export function addModelOptions(command: Command): Command {
     .addOption(new Option('--model <name>', 'network').choices(['pct', 'spct', 'npct']).makeOptionMandatory())
     .option('--weights <file>', 'reference-port checkpoint (.pth/.t7 zip or .safetensors); default: the shipped pretrained weights')
     .option('--no-normalize', 'feed the coordinates as they are (no mean-centring / unit-sphere scaling)')
-    .addOption(new Option('--backend <name>', 'engine: onnxruntime on the exported graph (ort-node, ort-wasm) or tfjs (wasm, cpu, webgpu); auto: the fastest here').choices(['auto', ...MODEL_BACKENDS]).default('auto'))
+    .addOption(new Option('--backend <name>', 'engine: onnxruntime on the exported graph (ort-node, ort-wasm, ort-webgpu) or tfjs (wasm, cpu, webgpu); auto: the fastest here').choices(['auto', ...MODEL_BACKENDS]).default('auto'))
     .option('--json', 'print JSON');
 }
 
 /** Engines `heed classify` and `heed attention` run a model on: tfjs backends, or onnxruntime on the exported graph. */
-export const MODEL_BACKENDS = ['ort-node', 'ort-wasm', 'wasm', 'cpu', 'webgpu'] as const;
+export const MODEL_BACKENDS = ['ort-node', 'ort-wasm', 'ort-webgpu', 'wasm', 'cpu', 'webgpu'] as const;
 export type ModelBackend = (typeof MODEL_BACKENDS)[number];
 
 /**
@@ -70,7 +70,7 @@ export function resolveModelBackend(requested: string): { backend: ModelBackend;
 }
 
 /** Whether a backend runs the exported ONNX graph rather than the tfjs model. */
-export const isOnnxBackend = (backend: ModelBackend): backend is 'ort-node' | 'ort-wasm' => backend.startsWith('ort-');
+export const isOnnxBackend = (backend: ModelBackend): backend is 'ort-node' | 'ort-wasm' | 'ort-webgpu' => backend.startsWith('ort-');
 
 /**
  * Parses a non-negative (or, with `min` 1, positive) integer option, or fails with a usage error.

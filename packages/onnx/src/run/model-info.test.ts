@@ -59,9 +59,9 @@ describe('findPointInput / pointTensor', () => {
 
   it('packs clouds, transposing for channels-first, and refuses unequal clouds', () => {
     const a = Float32Array.from([1, 2, 3, 4, 5, 6]), b = Float32Array.from([7, 8, 9, 10, 11, 12]);
-    expect(pointTensor({ name: 'x', layout: 'points-last', pointsFixed: false }, [a, b])).toEqual({ data: Float32Array.from([...a, ...b]), dims: [2, 2, 3] });
-    expect(pointTensor({ name: 'x', layout: 'channels-first', pointsFixed: false }, [a, b])).toEqual({ data: Float32Array.from([1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12]), dims: [2, 3, 2] });
-    expect(() => pointTensor({ name: 'x', layout: 'points-last', pointsFixed: false }, [a, a.subarray(0, 3)])).toThrow(/cloud 1 has 1 points, cloud 0 has 2/);
+    expect(pointTensor({ name: 'x', layout: 'points-last' }, [a, b])).toEqual({ data: Float32Array.from([...a, ...b]), dims: [2, 2, 3] });
+    expect(pointTensor({ name: 'x', layout: 'channels-first' }, [a, b])).toEqual({ data: Float32Array.from([1, 4, 2, 5, 3, 6, 7, 10, 8, 11, 9, 12]), dims: [2, 3, 2] });
+    expect(() => pointTensor({ name: 'x', layout: 'points-last' }, [a, a.subarray(0, 3)])).toThrow(/cloud 1 has 1 points, cloud 0 has 2/);
   });
 });
 

@@ -139,7 +139,16 @@ export function tinyVitFromParameters(config: TinyVitConfig, parameters: Paramet
   };
 }
 
-function blockWeights(w: ParameterMap, l: number): TransformerEncoderBlockWeights {
+/**
+ * Encoder block `l`'s weights (1-based) as the forward pass hands them to `transformerEncoderBlock`
+ * (pre-norm, GELU) — for code that replays or exports the ViT.
+ *
+ * @example
+ * ```ts
+ * const block = tinyVitBlockWeights(model.parameters, 1); // { attention: { wq, bq, … }, norm1, ffn, norm2 }
+ * ```
+ */
+export function tinyVitBlockWeights(w: ParameterMap, l: number): TransformerEncoderBlockWeights {
   const at = (name: string) => param(w, `block${l}/${name}`);
   return {
     attention: {
@@ -165,7 +174,7 @@ function forward(config: TinyVitConfig, w: ParameterMap, images: tf.Tensor4D, op
     let x = tf.add(tf.concat([cls, patches], 1), param(w, 'positions'));
     const layerWeights: tf.Tensor[] = [];
     for (let l = 1; l <= config.depth; l++) {
-      const block = transformerEncoderBlock(x, blockWeights(w, l), {
+      const block = transformerEncoderBlock(x, tinyVitBlockWeights(w, l), {
         numHeads: config.numHeads, normFirst: true, activation: 'gelu', returnWeights: true,
         dropout: options.training ? config.dropout : 0,
       });

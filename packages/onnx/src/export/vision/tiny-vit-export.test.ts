@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TransformerEncoderBlockWeights, layerNorm, transformerEncoderBlock } from '@heed/attention';
+import { layerNorm, transformerEncoderBlock } from '@heed/attention';
 import { tensorsLeakedBy } from '@heed/testing';
 import {
   type TinyVitConfig, type VisionModel, attentionRollout, classTokenMap, createCbamCnn, createTinyVit, dense, generateShapeBatch,
-  param, patchify, shippedVisionWeights, standardizeImages, visionModelFromWeights,
+  param, patchify, shippedVisionWeights, standardizeImages, tinyVitBlockWeights, visionModelFromWeights,
 } from '@heed/vision';
 import { createOnnxSession } from '../../run/onnx-session.js';
 import { ENGINES, TOLERANCE, feed, maxAbsDiff, tensorSource, useCpu } from '../channel-spatial/test/compare.js';
@@ -28,16 +28,7 @@ function replayForward(model: Vit, images: tf.Tensor4D): { logits: tf.Tensor; we
     let x = tf.add(tf.concat([tf.tile(param(w, 'classToken'), [b, 1, 1]), patches], 1), param(w, 'positions'));
     const weights: tf.Tensor[] = [];
     for (let l = 1; l <= c.depth; l++) {
-      const at = (name: string) => param(w, `block${l}/${name}`);
-      const block: TransformerEncoderBlockWeights = {
-        attention: {
-          wq: at('attention/q/kernel'), bq: at('attention/q/bias'), wk: at('attention/k/kernel'), bk: at('attention/k/bias'),
-          wv: at('attention/v/kernel'), bv: at('attention/v/bias'), wo: at('attention/o/kernel'), bo: at('attention/o/bias'),
-        },
-        norm1: { gamma: at('norm1/gamma'), beta: at('norm1/beta') },
-        ffn: { w1: at('ffn/1/kernel'), b1: at('ffn/1/bias'), w2: at('ffn/2/kernel'), b2: at('ffn/2/bias') },
-        norm2: { gamma: at('norm2/gamma'), beta: at('norm2/beta') },
-      };
+      const block = tinyVitBlockWeights(w, l);
       const r = transformerEncoderBlock(x, block, { numHeads: c.numHeads, normFirst: true, activation: 'gelu', returnWeights: true });
       x = r.output;
       weights.push(r.weights!);

@@ -6,8 +6,7 @@
  * `standardizeImageNodes` and `conv2dNodes` (CBAM CNN), `encoderBlockNodes` and `layerNormNodes`
  * (Transformer encoder), so the ViT graph computes what those verified graphs compute.
  */
-import type { TransformerEncoderBlockWeights } from '@heed/attention';
-import { type ParameterMap, type TinyVitConfig, type VisionModel, SHAPE_CLASSES, param } from '@heed/vision';
+import { type ParameterMap, type TinyVitConfig, type VisionModel, SHAPE_CLASSES, param, tinyVitBlockWeights } from '@heed/vision';
 import { hostFloats, linear } from '../../graph/layers.js';
 import { OnnxGraph } from '../../graph/onnx-graph.js';
 import { encoderBlockNodes, layerNormNodes } from '../attention/encoder-nodes.js';
@@ -106,17 +105,7 @@ function patchifyNodes(g: OnnxGraph, x: string, grid: number, p: number, c: numb
  * GELU, default ε), read through the encoder exporter's own host reader.
  */
 function tinyVitBlock(w: ParameterMap, l: number, numHeads: number): HostEncoderBlock {
-  const at = (name: string) => param(w, `block${l}/${name}`);
-  const weights: TransformerEncoderBlockWeights = {
-    attention: {
-      wq: at('attention/q/kernel'), bq: at('attention/q/bias'), wk: at('attention/k/kernel'), bk: at('attention/k/bias'),
-      wv: at('attention/v/kernel'), bv: at('attention/v/bias'), wo: at('attention/o/kernel'), bo: at('attention/o/bias'),
-    },
-    norm1: { gamma: at('norm1/gamma'), beta: at('norm1/beta') },
-    ffn: { w1: at('ffn/1/kernel'), b1: at('ffn/1/bias'), w2: at('ffn/2/kernel'), b2: at('ffn/2/bias') },
-    norm2: { gamma: at('norm2/gamma'), beta: at('norm2/beta') },
-  };
-  return hostEncoderBlock({ weights, options: { numHeads, normFirst: true, activation: 'gelu' } });
+  return hostEncoderBlock({ weights: tinyVitBlockWeights(w, l), options: { numHeads, normFirst: true, activation: 'gelu' } });
 }
 
 /**

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPly } from '@heed/pointcloud-io';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, APP_DIR, type Site, canvasColours, drawnColours, launchChromium, offSiteRequests, openPage, serveSite, waitForState } from './harness.js';
+import { attentionRowAt, smallPctOnnx } from './onnx-fixtures.js';
 
 const TEST_DATA = join(APP_DIR, '..', '..', 'packages', 'pointcloud-io', 'test-data');
 const PCT_FIXTURES = join(APP_DIR, '..', '..', 'packages', 'point-transformer', 'test-data');
@@ -44,6 +45,38 @@ describe('the viewer in Chromium', () => {
       await page.close();
     }
     expect(differingShare(pictures[0]!, pictures[1]!)).toBeGreaterThan(0.02);
+  });
+
+  it("backend=auto (the default) says which engine it picked and why: here Chromium's WebGPU adapter is SwiftShader, so onnxruntime on the CPU", async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=cube`);
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .report').textContent()).toMatch(/^ort-wasm \(auto: fastest on this machine's CPU; WebGPU adapter is a software fallback\): onnxruntime-web wasm/);
+    expect(await page.evaluate(() => new URLSearchParams(location.search).get('backend'))).toBeNull();
+    expect(await page.locator('#controls [data-control="backend"]').inputValue()).toBe('auto');
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the shipped PCT on ort-wasm (its ONNX export in onnxruntime-web) colours the cloud with the attention and class the tfjs-wasm path gives', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?backend=ort-wasm&query=700`);
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .report').textContent()).toMatch(/^ort-wasm: onnxruntime-web wasm, SIMD, \d threads? · pct-classification: 64 layer points/);
+    await drawnColours(page, log);
+    await page.screenshot({ path: join(ARTIFACTS, 'bunny-ort-wasm.png') });
+    const ort = await page.evaluate(attentionRowAt, { layer: 1, query: 700 });
+    await page.evaluate(() => (globalThis as any).heed.update({ backend: 'wasm' }));
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .report').textContent()).toMatch(/^wasm: tfjs-wasm/);
+    const tfjs = await page.evaluate(attentionRowAt, { layer: 1, query: 700 });
+    expect(ort.backend).toBe('ort-wasm');
+    expect(tfjs.backend).toBe('wasm');
+    expect(ort.predicted).toBe(tfjs.predicted);
+    expect(ort.queryPoint).toBe(tfjs.queryPoint);
+    expect(ort.row.length).toBe(64);
+    expect(Math.max(...ort.row.map((v, j) => Math.abs(v - tfjs.row[j]!)))).toBeLessThan(1e-4);
+    expect(log.errors).toEqual([]);
+    expect(offSiteRequests(log, site.url)).toEqual([]);
+    await page.close();
   });
 
   it('restores every URL parameter, and a click on a point becomes the query in the URL', async () => {
@@ -196,6 +229,69 @@ describe('the viewer in Chromium', () => {
     await drawnColours(page, log);
     expect(await page.locator('#status').textContent()).toMatch(/dropped the drawing context/);
     expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens a user's ONNX model (file picker, then drag and drop): its attention outputs in the picker, heads of 4-D ones, class names, the cloud coloured", async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=torus&backend=wasm`);
+    await waitForState(page, 'ready');
+    await page.locator('#controls input[type=file][data-control="openOnnx"]').setInputFiles(await smallPctOnnx());
+    await waitForState(page, 'ready');
+    expect(await page.evaluate(() => new URLSearchParams(location.search).get('model'))).toBe('onnx:small-pct.onnx');
+    const outputs = () => page.locator('#controls [data-control="layer"] option').allTextContents();
+    expect(await outputs()).toEqual([1, 2, 3, 4].map((i) => `${i} (attention_${i})`));
+    expect(await page.locator('#controls [data-control="layer"]').locator('xpath=..').locator('span').textContent()).toBe('Attention output');
+    expect(await page.locator('#status .report').textContent()).toMatch(/^ort-wasm \(the ONNX model's engine; backend wasm: tfjs-wasm.*\) · onnx:small-pct\.onnx: 16 layer points/);
+    expect(await page.locator('#onnx-model').textContent()).toMatch(/points float32 \[batch, 64, 3\].*logits float32 \[batch, 3\] → \[1, 3\].*attention_4 float32 \[batch, centres, centres\] → \[1, 16, 16\]/s);
+    expect(await page.locator('#prediction').textContent()).toMatch(/(cube|torus|cone) \d/);
+    const first = await drawnColours(page, log);
+    await page.evaluate(() => (globalThis as any).heed.update({ layer: 3, query: 1234 }));
+    expect(await page.locator('#legend').textContent()).toMatch(/attention from point 1234.*attention_3/s);
+    expect(differingShare(first.grid, (await drawnColours(page, log)).grid)).toBeGreaterThan(0.01);
+    await page.screenshot({ path: join(ARTIFACTS, 'torus-user-onnx.png') });
+
+    // A PyTorch export (channels-first, a 2-head output), dropped on the view.
+    const pytorch = join(APP_DIR, '..', '..', 'packages', 'onnx', 'test-data', 'user-point-attention.onnx');
+    if (existsSync(pytorch)) {
+      const bytes = readFileSync(pytorch).toString('base64');
+      const drop = await page.evaluateHandle((b64) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], 'user-point-attention.onnx'));
+        return transfer;
+      }, bytes);
+      await page.dispatchEvent('#view', 'drop', { dataTransfer: drop });
+      await page.waitForFunction(() => new URLSearchParams(location.search).get('model') === 'onnx:user-point-attention.onnx', undefined, { timeout: 120_000 });
+      await waitForState(page, 'ready');
+      expect(await outputs()).toEqual(['1 (attention_sa1)', '2 (attention_sa2)', '3 (attention_heads, 2 heads)']);
+      expect(await page.locator('#onnx-model').textContent()).toMatch(/cloud → points \(\[batch, 3, points\]\), any point count: FPS to at most 1024/);
+      await page.evaluate(() => (globalThis as any).heed.update({ layer: 3, head: 1 }));
+      expect(await page.locator('#controls [data-control="head"] option').allTextContents()).toEqual(['0', '1']);
+      expect(await page.locator('#legend').textContent()).toMatch(/attention_heads head 1/);
+      await drawnColours(page, log);
+      await page.screenshot({ path: join(ARTIFACTS, 'torus-pytorch-onnx-head1.png') });
+    }
+    // Both stay in the model picker.
+    expect(await page.locator('#controls [data-control="model"] option').allTextContents()).toEqual(expect.arrayContaining(['small-pct.onnx (ONNX) (64 pts)']));
+    expect(log.errors).toEqual([]);
+    expect(offSiteRequests(log, site.url)).toEqual([]);
+    await page.close();
+  });
+
+  it('a corrupt .onnx shows its error, and the model before it stays current and usable', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=cube&model=spct-classification&backend=wasm`);
+    await waitForState(page, 'ready');
+    const before = await canvasColours(page);
+    await page.locator('#controls input[type=file][data-control="openOnnx"]').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a protobuf at all, just text') });
+    await waitForState(page, 'error');
+    expect(await page.locator('#error-message').textContent()).toMatch(/broken\.onnx: not an ONNX model/);
+    expect(differingShare(before.grid, (await canvasColours(page)).grid)).toBeLessThan(0.01);
+    await page.locator('#error-dismiss').click();
+    expect(await page.evaluate(() => new URLSearchParams(location.search).get('model'))).toBe('spct-classification');
+    await page.evaluate(() => (globalThis as any).heed.update({ sample: 'torus' }));
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .report').textContent()).toMatch(/spct-classification: 128 layer points/);
+    await drawnColours(page, log);
+    expect(log.errors.filter((e) => !/broken\.onnx/.test(e))).toEqual([]);
     await page.close();
   });
 });

@@ -4,19 +4,27 @@
  */
 import type { PCTTask, PCTVariant } from '@heed/point-transformer';
 
-/** The tfjs backends the viewer can run models on. */
-export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+/** tfjs backends: the model's own layers run there. */
+export type TfjsBackendName = 'webgpu' | 'wasm' | 'cpu';
+/** onnxruntime-web engines: the model is exported to an ONNX graph and onnxruntime runs that. */
+export type OrtBackendName = 'ort-wasm' | 'ort-webgpu';
+/** Every backend the viewer can run models on. */
+export type BackendName = TfjsBackendName | OrtBackendName;
+/** What the user picks: a backend, or `auto` (the fastest one this machine has). */
+export type BackendChoice = BackendName | 'auto';
 
 /** What the worker got when it set up a backend. */
 export interface BackendReport {
   /** The backend models actually run on. */
   backend: BackendName;
   /** The backend that was asked for. */
-  requested: BackendName;
+  requested: BackendChoice;
   /** Adapter description (WebGPU), or the wasm build (SIMD / threads). */
   adapter: string;
   /** Why the requested backend is not the one in use, when it is not. */
   fallbackReason?: string;
+  /** With `auto`: why this backend was picked. */
+  autoReason?: string;
 }
 
 /** A cloud as the worker read it; arrays are owned by the receiver. */
@@ -39,14 +47,34 @@ export interface LoadedCloud {
 export interface ModelDescriptor {
   id: string;
   label: string;
-  variant: PCTVariant;
-  task: PCTTask;
+  /** PCT models: variant and task; absent for a user's ONNX graph. */
+  variant?: PCTVariant;
+  task?: PCTTask;
   /** Points the model takes (clouds are resampled to this by FPS). */
   points: number;
   /** False for catalogue entries whose weights are not shipped (listed, not selectable). */
   available: boolean;
   /** Why it is unavailable, or provenance notes. */
   note?: string;
+  /** A user's ONNX model: what the file declares. */
+  onnx?: OnnxModelSummary;
+}
+
+/** A user's ONNX model as the viewer describes it. */
+export interface OnnxModelSummary {
+  fileName: string;
+  producer: string;
+  /** `name type [dims]` of every input and output, as the file declares them. */
+  inputs: string[];
+  outputs: string[];
+  /** The input the cloud goes into, and its layout. */
+  pointInput: { name: string; layout: 'points-last' | 'channels-first' };
+  /** Points fed per cloud: the model's fixed count, else at most `count` (its N × N maps grow with N²). */
+  points: { count: number; fixed: boolean };
+  /** Its `attention*` outputs and the `xyz*` output giving their points, when there is one. */
+  attention: { name: string; points?: string }[];
+  /** Class names from the metadata (`heed.class_names` / `heed.classes`), when it has them. */
+  classNames?: string[];
 }
 
 /** One attention layer's host-side results for the current cloud. */
@@ -64,6 +92,12 @@ export interface LayerAttention {
   /** Mean attention distance (normalised-cloud units) and entropy (nats), per head. */
   meanDistance: number[];
   entropy: number[];
+  /**
+   * Only when this layer works on other points than the run's `layerXyz` (a user's ONNX model
+   * whose attention outputs have different point sets): its own M points and each input point's
+   * nearest one of them.
+   */
+  points?: { xyz: Float32Array; nearest: Uint32Array };
 }
 
 /** Everything one model run over the current cloud gives the main thread. */
@@ -74,8 +108,8 @@ export interface ModelRun {
   /** For every input point, the index of its nearest layer point (computed once per run). */
   nearestLayerPoint: Uint32Array;
   layers: LayerAttention[];
-  /** Attention rollout over all layers, [M·M] (head-averaged). */
-  rollout: Float32Array;
+  /** Attention rollout over all layers, [M·M] (head-averaged); absent when the layers do not share their points. */
+  rollout?: Float32Array;
   /** Classification: class probabilities; segmentation: absent. */
   probabilities?: number[];
   /** Class or part names. */
@@ -85,6 +119,8 @@ export interface ModelRun {
   /** Segmentation: the category used and how it was chosen. */
   category?: { name: string; chosen: 'given' | 'auto' };
   backend: BackendName;
+  /** A user's ONNX model: each output's shape in this run, and what could not be shown. */
+  onnx?: { outputs: { name: string; dims: number[] }[]; notes: string[] };
   /** Points the farthest point sampling ran over: the whole cloud, or a random subset of a big one. */
   fpsOver: number;
   timings: { prepareMs: number; forwardMs: number; attentionMs: number; nearestMs: number; totalMs: number };

@@ -1,5 +1,5 @@
 import type { ColormapName } from '@heed/point-transformer';
-import { attentionValues, extent } from '../color/attention-values.js';
+import { attentionValues, extent, layerPoints } from '../color/attention-values.js';
 import { type DisplayRange, colorByIndex, colorCategories } from '../color/value-colors.js';
 import type { LoadedCloud, ModelRun } from '../protocol.js';
 import type { ViewState } from '../state/url-state.js';
@@ -65,16 +65,20 @@ export function paint(run: ModelRun | undefined, cloud: LoadedCloud, state: View
       labels: present.map((k) => run.labels[k] ?? `part ${k}`), present: present.map((_, r) => r), values: run.partLabels, index: run.nearestLayerPoint,
     };
   }
+  if (state.mode === 'rollout' && !run.rollout) throw new NotAvailableError(`${run.modelId}'s attention outputs work on different points: there is no rollout across them`);
   const values = attentionValues(run, state.mode, state);
-  const where = state.mode === 'rollout' ? 'rollout over all layers' : `layer ${state.layer}${run.layers[state.layer - 1]!.heads > 1 ? ` head ${state.head}` : ''}`;
+  const layer = run.layers[state.layer - 1]!;
+  // A user's ONNX model has attention outputs, named by the user, rather than numbered layers.
+  const where = state.mode === 'rollout' ? 'rollout over all layers' : `${run.onnx ? layer.name : `layer ${state.layer}`}${layer.heads > 1 ? ` head ${state.head}` : ''}`;
   let what = state.mode === 'received' ? 'attention received (mean over queries)' : `attention from point ${state.query}`;
-  if (state.mode === 'query' && run.layers[state.layer - 1]!.kind === 'offset') {
+  if (state.mode === 'query' && layer.kind === 'offset') {
     // Offset-attention divides each column by (1e-9 + its sum): a point that no query attends to
     // gets a column of almost nothing, so its output barely mixes anything. Say so.
     const sum = values.reduce((s, v) => s + v, 0);
     if (sum < 0.99) what += ` (its weights sum to ${sum.toPrecision(2)}: hardly any point attends to it here)`;
   }
-  return rampOf(values, run.nearestLayerPoint, `${what}, ${where}`, state.mode === 'received' ? 'attention_received' : 'attention');
+  const index = layerPoints(run, state.mode === 'rollout' ? undefined : state.layer).nearest;
+  return rampOf(values, index, `${what}, ${where}`, state.mode === 'received' ? 'attention_received' : 'attention');
 }
 
 /**

@@ -21,7 +21,11 @@ export function renderPrediction(container: HTMLElement, run: ModelRun, category
     }));
     return;
   }
-  const probabilities = run.probabilities ?? [];
+  if (!run.probabilities) {
+    container.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'no class scores (the model has no logits output [batch, classes])' }));
+    return;
+  }
+  const probabilities = run.probabilities;
   const top = probabilities.map((p, i) => ({ p, name: run.labels[i] ?? `class ${i}` })).sort((a, b) => b.p - a.p).slice(0, 5);
   const list = document.createElement('ol');
   list.className = 'prediction';

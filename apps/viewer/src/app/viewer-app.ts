@@ -8,15 +8,18 @@ import { type Controls, buildControls, setOptions } from '../ui/controls.js';
 import { RangeHistogram } from '../ui/histogram.js';
 import { renderLayerStats } from '../ui/layer-stats-plot.js';
 import { renderCategoryLegend, renderLegend } from '../ui/legend.js';
+import { renderOnnxModel } from '../ui/onnx-model-panel.js';
 import { PageStatus, readFileWithProgress } from '../ui/page-status.js';
 import type { ViewerWorkerApi } from '../worker/viewer-worker.js';
 import { bindExports } from './exports.js';
 import { bindKeyboard } from './keyboard.js';
 import { NotAvailableError, type Painted, paint } from './paint.js';
 import { renderPrediction } from './prediction.js';
+import { backendLine } from './status-line.js';
 
 const CLOUD_EXTENSIONS = /\.(ply|pcd|xyz|txt|csv|pts|off|las|laz)$/i;
 const CHECKPOINT_EXTENSIONS = /\.(safetensors|pth|t7|pt)$/i;
+const ONNX_EXTENSIONS = /\.onnx$/i;
 /** Clouds up to this many points show the all-layers strip by default. */
 const STRIP_DEFAULT_LIMIT = 300_000;
 
@@ -51,6 +54,8 @@ export class ViewerApp {
   private stripChosen = false;
   /** Bumped by every request that supersedes the ones in flight. */
   private generation = 0;
+  /** Progress of the worker's long steps (ONNX export, session start, run) in the progress bar. */
+  private readonly progressCallback = Comlink.proxy((stage: string) => this.status.progress(stage));
 
   constructor() {
     const { state, problems } = parseViewState(location.search);
@@ -96,19 +101,32 @@ export class ViewerApp {
     }
   }
 
-  /** Opens a dropped or picked file: a point cloud, or a PCT checkpoint. */
+  /** Opens a dropped or picked file: a point cloud, a PCT checkpoint or an ONNX model. */
   async openFile(file: File): Promise<void> {
     await this.guard(`Opening ${file.name}`, async () => {
       const generation = ++this.generation;
       this.status.set('loading');
       const bytes = await readFileWithProgress(file, (f) => this.status.progress(`reading ${file.name}`, f));
+      if (ONNX_EXTENSIONS.test(file.name)) {
+        // The worker makes the model current only once it has run: a bad file loses nothing.
+        const { descriptor, run } = await this.worker.openOnnx(Comlink.transfer(bytes, [bytes.buffer]), file.name, this.progressCallback);
+        if (generation !== this.generation) return;
+        this.model = descriptor;
+        this.addCatalogEntry(descriptor);
+        this.state = { ...this.state, model: descriptor.id, layer: 1, head: 0 };
+        history.replaceState(null, '', `${location.pathname}${formatViewState(this.state)}`);
+        this.run = run;
+        this.afterRun();
+        await this.recolor();
+        return;
+      }
       if (CHECKPOINT_EXTENSIONS.test(file.name)) {
         this.status.progress(`loading checkpoint ${file.name}`);
         this.model = await this.worker.useCheckpoint(Comlink.transfer(bytes, [bytes.buffer]), file.name);
         this.addCatalogEntry(this.model);
         this.state = { ...this.state, model: this.model.id };
       } else {
-        if (!CLOUD_EXTENSIONS.test(file.name)) throw new Error(`${file.name}: not a point-cloud file (.ply, .pcd, .xyz, .txt, .off, .las, .laz) nor a checkpoint (.safetensors, .pth, .t7)`);
+        if (!CLOUD_EXTENSIONS.test(file.name)) throw new Error(`${file.name}: not a point-cloud file (.ply, .pcd, .xyz, .txt, .off, .las, .laz), a checkpoint (.safetensors, .pth, .t7) nor an ONNX model (.onnx)`);
         this.status.progress(`parsing ${file.name}`);
         const cloud = await this.worker.openFile(Comlink.transfer(bytes, [bytes.buffer]), file.name);
         if (generation !== this.generation) return;
@@ -128,8 +146,8 @@ export class ViewerApp {
       this.status.progress(`starting the ${this.state.backend} backend`);
       this.backend = await this.worker.setBackend(this.state.backend);
       if (this.backend.fallbackReason) this.status.notice(`${this.state.backend} unavailable (${this.backend.fallbackReason}); running on ${this.backend.backend}`);
-      // The user's checkpoints stay listed (the worker rebuilds them on the new backend).
-      this.catalog = [...(await this.worker.catalog()), ...this.catalog.filter((m) => m.id.startsWith('file:'))];
+      // The user's checkpoints and ONNX models stay listed (the worker rebuilds them on the new backend).
+      this.catalog = [...(await this.worker.catalog()), ...this.catalog.filter((m) => m.id.startsWith('file:') || m.id.startsWith('onnx:'))];
       this.fillModelPicker();
       what.model = true;
     }
@@ -150,20 +168,20 @@ export class ViewerApp {
     if (what.model || !this.model) {
       this.status.progress(`loading model ${this.state.model}`);
       try {
-        this.model = await this.worker.useModel(this.state.model);
+        this.model = await this.worker.useModel(this.state.model, this.progressCallback);
       } catch (e) {
         // A shared link may name a checkpoint only its author had, or a model not shipped here.
         if (this.state.model === DEFAULT_STATE.model) throw e;
         this.status.notice(`${(e as Error).message}; showing ${DEFAULT_STATE.model} instead — open the checkpoint to see it`);
         this.state = { ...this.state, model: DEFAULT_STATE.model };
-        this.model = await this.worker.useModel(this.state.model);
+        this.model = await this.worker.useModel(this.state.model, this.progressCallback);
       }
     }
     await this.runModel(generation, what.category);
   }
 
   private async runModel(generation: number, category?: string): Promise<void> {
-    this.status.progress(`running ${this.model!.label} on ${this.backend!.backend}`);
+    this.status.progress(`running ${this.model!.label}${this.model!.onnx ? '' : ` on ${this.backend!.backend}`}`);
     const run = await this.worker.run(category || undefined);
     if (generation !== this.generation) return;
     this.run = run;
@@ -190,12 +208,14 @@ export class ViewerApp {
     const run = this.run!;
     const layers = run.layers.length;
     if (this.state.layer > layers) this.state = { ...this.state, layer: layers };
-    setOptions(this.controls.layer, run.layers.map((l, i) => [String(i + 1), `${i + 1} (${l.name})`]));
-    const heads = run.layers[this.state.layer - 1]!.heads;
-    setOptions(this.controls.head, Array.from({ length: heads }, (_, h) => String(h)));
+    // A user's ONNX model: the layer picker picks among its attention outputs.
+    setOptions(this.controls.layer, run.layers.map((l, i) => [String(i + 1), `${i + 1} (${l.name}${l.heads > 1 ? `, ${l.heads} heads` : ''})`]));
+    this.controls.layer.closest('label')!.querySelector('span')!.textContent = run.onnx ? 'Attention output' : 'Layer';
+    this.syncHeads();
     this.controls.category.disabled = !run.category;
     renderPrediction(document.getElementById('prediction')!, run, this.controls.category);
-    const m = run.layerXyz.length / 3;
+    renderOnnxModel(document.getElementById('onnx-model')!, this.model?.onnx && this.model.id === run.modelId ? this.model.onnx : undefined, run);
+    const m = Math.max(...run.layers.map((l) => (l.points?.xyz ?? run.layerXyz).length / 3));
     renderLayerStats(document.getElementById('layer-stats')!, {
       layers: run.layers.map((l) => ({ name: l.name, meanDistance: l.meanDistance[this.state.head] ?? l.meanDistance[0]!, entropy: l.entropy[this.state.head] ?? l.entropy[0]! })),
       current: this.state.layer, maxEntropy: Math.log(m), onPickLayer: (layer) => this.update({ layer }),
@@ -203,7 +223,7 @@ export class ViewerApp {
     this.stripColors = this.strip.setCloud(this.view.positionAttribute!, layers, this.view.basePointSize * Number(this.controls.pointSize.value));
     const t = run.timings;
     this.status.report([
-      `${this.backend!.backend}${this.backend!.fallbackReason ? ` (asked ${this.backend!.requested})` : ''}: ${this.backend!.adapter}`,
+      backendLine(this.backend!, run),
       `${run.modelId}: ${m} layer points${run.fpsOver < this.cloud!.count ? ` (FPS over a random ${run.fpsOver}-point subset of the ${this.cloud!.count})` : ''}`,
       `prepare ${t.prepareMs.toFixed(0)} ms, forward ${t.forwardMs.toFixed(0)} ms, attention ${t.attentionMs.toFixed(0)} ms, nearest ${t.nearestMs.toFixed(0)} ms`,
     ]);
@@ -213,6 +233,7 @@ export class ViewerApp {
   async recolor(): Promise<void> {
     const cloud = this.cloud;
     if (!cloud) return;
+    this.syncHeads();
     this.syncControls();
     let painted: Painted;
     try {
@@ -250,10 +271,18 @@ export class ViewerApp {
     container.hidden = !this.controls.smallMultiples.checked || !run;
     if (container.hidden || !run || !cloud || this.stripColors.length === 0) return;
     if (recolor) {
-      run.layers.forEach((_, i) => paint(run, cloud, { ...this.state, mode: this.state.mode === 'received' ? 'received' : 'query', layer: i + 1, range: undefined }, this.stripColors[i]!));
+      // A layer with fewer heads than the current one (an ONNX model's outputs differ) shows its head 0.
+      run.layers.forEach((l, i) => paint(run, cloud, { ...this.state, mode: this.state.mode === 'received' ? 'received' : 'query', layer: i + 1, head: this.state.head < l.heads ? this.state.head : 0, range: undefined }, this.stripColors[i]!));
       this.strip.colorsChanged();
     }
-    this.strip.draw(this.view.camera, run.layers.map((l, i) => `layer ${i + 1}${i + 1 === this.state.layer ? ' ●' : ''}`), this.controls.background.value);
+    this.strip.draw(this.view.camera, run.layers.map((l, i) => `${run.onnx ? l.name : `layer ${i + 1}`}${i + 1 === this.state.layer ? ' ●' : ''}`), this.controls.background.value);
+  }
+
+  /** The head picker lists the current layer's heads; a head the layer lacks becomes 0. */
+  private syncHeads(): void {
+    const heads = this.run?.layers[this.state.layer - 1]?.heads ?? 1;
+    if (this.state.head >= heads) this.state = { ...this.state, head: 0 };
+    if (this.controls.head.options.length !== heads) setOptions(this.controls.head, Array.from({ length: heads }, (_, h) => String(h)));
   }
 
   private fillModelPicker(): void {
@@ -298,6 +327,7 @@ export class ViewerApp {
     on(c.smallMultiples, () => { this.stripChosen = true; this.drawStrip(true); });
     on(c.openFile, () => { const f = c.openFile.files?.[0]; if (f) void this.openFile(f); c.openFile.value = ''; });
     on(c.openCheckpoint, () => { const f = c.openCheckpoint.files?.[0]; if (f) void this.openFile(f); c.openCheckpoint.value = ''; });
+    on(c.openOnnx, () => { const f = c.openOnnx.files?.[0]; if (f) void this.openFile(f); c.openOnnx.value = ''; });
     const view = document.getElementById('view')!;
     const hint = document.getElementById('drop-hint')!;
     view.addEventListener('dragover', (e) => { e.preventDefault(); hint.hidden = false; });

@@ -14,6 +14,21 @@ export type ColorMode = 'query' | 'received' | 'rollout' | 'parts' | 'source';
 export const COLOR_MODES: readonly ColorMode[] = ['query', 'received', 'rollout', 'parts', 'source'];
 
 /**
+ * The points a layer works on and, for every input point, the index of its nearest one: the run's
+ * `layerXyz` / `nearestLayerPoint`, unless the layer carries its own (a user's ONNX model whose
+ * attention outputs attend over different points). `layer` is 1-based; absent → the run's.
+ *
+ * @example
+ * ```ts
+ * const { xyz, nearest } = layerPoints(run, 2);
+ * ```
+ */
+export function layerPoints(run: ModelRun, layer?: number): { xyz: Float32Array; nearest: Uint32Array } {
+  const own = layer === undefined ? undefined : run.layers[layer - 1]?.points;
+  return own ?? { xyz: run.layerXyz, nearest: run.nearestLayerPoint };
+}
+
+/**
  * The layer point that stands for input point `query`: its nearest (the index computed once per run).
  *
  * @example
@@ -21,16 +36,18 @@ export const COLOR_MODES: readonly ColorMode[] = ['query', 'received', 'rollout'
  * const q = queryLayerPoint(run, 700);
  * ```
  */
-export function queryLayerPoint(run: ModelRun, query: number): number {
-  if (!Number.isInteger(query) || query < 0 || query >= run.nearestLayerPoint.length) {
-    throw new RangeError(`query ${query} is not a point of the cloud (0–${run.nearestLayerPoint.length - 1})`);
+export function queryLayerPoint(run: ModelRun, query: number, layer?: number): number {
+  const { nearest } = layerPoints(run, layer);
+  if (!Number.isInteger(query) || query < 0 || query >= nearest.length) {
+    throw new RangeError(`query ${query} is not a point of the cloud (0–${nearest.length - 1})`);
   }
-  return run.nearestLayerPoint[query]!;
+  return nearest[query]!;
 }
 
 /**
  * One value per layer point for an attention mode: `layer` is 1-based, `head` 0-based.
- * Returns a view into the run's arrays where it can (no copy for `query`/`rollout`).
+ * Returns a view into the run's arrays where it can (no copy for `query`/`rollout`). The values
+ * belong to the layer's points ({@link layerPoints}); the rollout's to the run's.
  *
  * @example
  * ```ts
@@ -38,17 +55,19 @@ export function queryLayerPoint(run: ModelRun, query: number): number {
  * ```
  */
 export function attentionValues(run: ModelRun, mode: 'query' | 'received' | 'rollout', at: { layer: number; head: number; query: number }): Float32Array {
-  const m = run.layerXyz.length / 3;
   if (mode === 'rollout') {
+    if (!run.rollout) throw new RangeError(`${run.modelId}: its attention outputs work on different points, so there is no rollout across them`);
+    const m = run.layerXyz.length / 3;
     const q = queryLayerPoint(run, at.query);
     return run.rollout.subarray(q * m, (q + 1) * m);
   }
   const layer = run.layers[at.layer - 1];
   if (!layer) throw new RangeError(`layer ${at.layer} does not exist: the model has layers 1–${run.layers.length}`);
   if (!Number.isInteger(at.head) || at.head < 0 || at.head >= layer.heads) throw new RangeError(`head ${at.head} does not exist in layer ${at.layer} (heads 0–${layer.heads - 1})`);
+  const m = layerPoints(run, at.layer).xyz.length / 3;
   const matrix = layer.mixing.subarray(at.head * m * m, (at.head + 1) * m * m);
   if (mode === 'query') {
-    const q = queryLayerPoint(run, at.query);
+    const q = queryLayerPoint(run, at.query, at.layer);
     return matrix.subarray(q * m, (q + 1) * m);
   }
   const received = new Float32Array(m);

@@ -11,7 +11,7 @@ const state: fc.Arbitrary<ViewState> = fc.record({
   head: fc.integer({ min: 0, max: 7 }),
   query: fc.integer({ min: 0, max: 2_000_000 }),
   colormap: fc.constantFrom(...COLORMAP_NAMES),
-  backend: fc.constantFrom('webgpu' as const, 'wasm' as const, 'cpu' as const),
+  backend: fc.constantFrom('auto' as const, 'webgpu' as const, 'wasm' as const, 'cpu' as const, 'ort-wasm' as const, 'ort-webgpu' as const),
   mode: fc.constantFrom(...COLOR_MODES),
   scale: fc.constantFrom('linear' as const, 'log' as const),
 }, { requiredKeys: ['sample', 'model', 'layer', 'head', 'query', 'colormap', 'backend', 'mode', 'scale'] })
@@ -31,6 +31,14 @@ describe('URL state', () => {
     expect(parseViewState('?query=700&layer=1').state).toEqual({ ...DEFAULT_STATE, query: 700, layer: 1 });
     expect(formatViewState({ ...DEFAULT_STATE, query: 700 })).toBe('?query=700');
     expect(formatViewState(DEFAULT_STATE)).toBe('');
+  });
+
+  it('takes the onnxruntime backends and auto (the default, left out of the link)', () => {
+    expect(parseViewState('?backend=ort-wasm').state.backend).toBe('ort-wasm');
+    expect(parseViewState('?backend=ort-webgpu').state.backend).toBe('ort-webgpu');
+    expect(parseViewState('').state.backend).toBe('auto');
+    expect(formatViewState({ ...DEFAULT_STATE, backend: 'ort-wasm' })).toBe('?backend=ort-wasm');
+    expect(formatViewState({ ...DEFAULT_STATE, backend: 'auto' })).toBe('');
   });
 
   it('reports bad parameters and keeps the defaults for them', () => {

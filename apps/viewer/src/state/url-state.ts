@@ -1,7 +1,7 @@
 import { COLORMAP_NAMES, type ColormapName } from '@heed/point-transformer';
 import { COLOR_MODES, type ColorMode } from '../color/attention-values.js';
 import type { ValueScale } from '../color/value-colors.js';
-import type { BackendName } from '../protocol.js';
+import type { BackendChoice } from '../protocol.js';
 
 /**
  * Everything a shared link restores. `query` indexes the INPUT cloud (as in `heed attention`),
@@ -15,7 +15,7 @@ export interface ViewState {
   head: number;
   query: number;
   colormap: ColormapName;
-  backend: BackendName;
+  backend: BackendChoice;
   mode: ColorMode;
   scale: ValueScale;
   /** A fixed display range; absent → each colouring's own min–max. */
@@ -23,15 +23,16 @@ export interface ViewState {
 }
 
 /**
- * What a URL without parameters shows: the bunny, the shipped PCT, layer 1, the first point, on a
- * log scale (softmax weights span orders of magnitude; a linear ramp shows one bright spot).
+ * What a URL without parameters shows: the bunny, the shipped PCT on the fastest backend here,
+ * layer 1, the first point, on a log scale (softmax weights span orders of magnitude; a linear
+ * ramp shows one bright spot).
  */
 export const DEFAULT_STATE: ViewState = {
   sample: 'bunny', model: 'pct-classification', layer: 1, head: 0, query: 0,
-  colormap: 'viridis', backend: 'webgpu', mode: 'query', scale: 'log',
+  colormap: 'viridis', backend: 'auto', mode: 'query', scale: 'log',
 };
 
-const BACKENDS: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm', 'cpu', 'ort-wasm', 'ort-webgpu'];
 
 /**
  * Reads the view state from a query string; a missing or invalid parameter takes its default and

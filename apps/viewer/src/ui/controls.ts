@@ -1,5 +1,6 @@
 import { COLORMAP_NAMES } from '@heed/point-transformer';
 import { COLOR_MODES, type ColorMode } from '../color/attention-values.js';
+import type { BackendChoice } from '../protocol.js';
 
 /** Human names of the colour modes. */
 export const MODE_LABELS: Record<ColorMode, string> = {
@@ -16,6 +17,7 @@ export interface Controls {
   openFile: HTMLInputElement;
   model: HTMLSelectElement;
   openCheckpoint: HTMLInputElement;
+  openOnnx: HTMLInputElement;
   category: HTMLSelectElement;
   backend: HTMLSelectElement;
   mode: HTMLSelectElement;
@@ -28,6 +30,16 @@ export interface Controls {
   background: HTMLInputElement;
   smallMultiples: HTMLInputElement;
 }
+
+/** The backend picker: `auto`, the tfjs backends, and onnxruntime running the model's ONNX export. */
+const BACKEND_OPTIONS: [BackendChoice, string][] = [
+  ['auto', 'auto (the fastest here)'],
+  ['webgpu', 'webgpu (tfjs; falls back to wasm)'],
+  ['wasm', 'wasm (tfjs, CPU)'],
+  ['cpu', 'cpu (tfjs, plain JS)'],
+  ['ort-wasm', 'ort-wasm (onnxruntime, CPU)'],
+  ['ort-webgpu', 'ort-webgpu (onnxruntime, WebGPU)'],
+];
 
 function labelled(container: HTMLElement, label: string, control: HTMLElement, hint?: string): void {
   const row = document.createElement('label');
@@ -83,8 +95,9 @@ export function buildControls(container: HTMLElement): Controls {
     openFile: input('file', { accept: '.ply,.pcd,.xyz,.txt,.csv,.pts,.off,.las,.laz', 'aria-label': 'Open a point-cloud file' }),
     model: select([]),
     openCheckpoint: input('file', { accept: '.safetensors,.pth,.t7,.pt', 'aria-label': 'Open a PCT checkpoint' }),
+    openOnnx: input('file', { accept: '.onnx', 'aria-label': 'Open an ONNX model' }),
     category: select([]),
-    backend: select([['webgpu', 'WebGPU (falls back to wasm)'], ['wasm', 'wasm (CPU)'], ['cpu', 'cpu (plain JS)']]),
+    backend: select(BACKEND_OPTIONS),
     mode: select(COLOR_MODES.map((m) => [m, MODE_LABELS[m]])),
     layer: select([]),
     head: select([]),
@@ -110,6 +123,7 @@ export function buildControls(container: HTMLElement): Controls {
   const model = group('Model');
   labelled(model, 'Model', c.model);
   labelled(model, 'Checkpoint', c.openCheckpoint, "a reference-port PCT checkpoint (PyTorch .pth/.t7 or safetensors)");
+  labelled(model, 'ONNX model', c.openOnnx, 'any point model exported to ONNX (e.g. torch.onnx.export): its outputs named attention… are shown; or drop the file on the view');
   labelled(model, 'Category', c.category, 'object category fed to a part segmenter');
   labelled(model, 'Backend', c.backend);
   const colour = group('Colouring');

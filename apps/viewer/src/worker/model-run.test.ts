@@ -1,28 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  PART_CATEGORIES, Random, createPCT, nearestPoint, partIds, prepareCloud, queryAttention, readSafetensors, sampleShape, samplePartCloud,
+  PART_CATEGORIES, Random, createPCT, nearestPoint, partIds, prepareCloud, queryAttention, sampleShape, samplePartCloud,
 } from '@heed/point-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionValues } from '../color/attention-values.js';
 import type { LoadedModel } from './model-catalog.js';
 import { FPS_SUBSET_LIMIT, runModel } from './model-run.js';
-
-const weights = (name: string) => fileURLToPath(new URL(`../../../../packages/point-transformer/weights/${name}`, import.meta.url));
+import { shippedModel } from './test/shipped-model.js';
 
 let classifier: LoadedModel;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  const config = JSON.parse(readFileSync(weights('pct-classification.config.json'), 'utf8'));
-  const model = createPCT({ variant: config.variant, task: config.task, numClasses: config.numClasses, stages: config.stages });
-  model.loadStateDict(readSafetensors(readFileSync(weights('pct-classification.safetensors'))));
-  classifier = {
-    model, labels: JSON.parse(readFileSync(weights('pct-classification.classes.json'), 'utf8')),
-    descriptor: { id: 'pct-classification', label: 'PCT', variant: 'pct', task: 'classification', points: config.points, available: true },
-  };
+  classifier = shippedModel('pct-classification');
 });
 
 afterAll(() => classifier.model.dispose());
@@ -51,7 +42,7 @@ describe('runModel (what the worker sends the page)', () => {
     expect(run.labels[run.probabilities!.indexOf(Math.max(...run.probabilities!))]).toBe('torus');
     // Rollout rows are distributions.
     const m = run.layerXyz.length / 3;
-    expect(run.rollout.subarray(5 * m, 6 * m).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
+    expect(run.rollout!.subarray(5 * m, 6 * m).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4);
   });
 
   it('samples a big cloud through a seeded subset, the same every time, and still indexes every input point', async () => {

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  PART_CATEGORIES, attentionRollout, attentionStatistics, disposeAttentionMaps, mixingMatrix, partIds, prepareCloud,
-} from '@heed/point-transformer';
+import { type AttentionMap, PART_CATEGORIES, disposeAttentionMaps, partIds, prepareCloud } from '@heed/point-transformer';
 import { randomSample } from '@heed/pointcloud-io';
 import { nearestIndex } from '../math/nearest-index.js';
-import type { BackendName, LayerAttention, ModelRun } from '../protocol.js';
+import type { BackendName, ModelRun } from '../protocol.js';
+import { summariseAttention } from './attention-summary.js';
 import type { LoadedModel } from './model-catalog.js';
 
 /**
@@ -15,11 +14,48 @@ import type { LoadedModel } from './model-catalog.js';
  */
 export const FPS_SUBSET_LIMIT = 65_536;
 
+/** One forward pass over a batch of prepared clouds: host logits, and attention maps the caller disposes. */
+export interface Forward {
+  logits: Float32Array;
+  maps: AttentionMap[];
+}
+
+/**
+ * Runs the model over `batch` copies of one prepared cloud (flat [n·3], normalised), with one
+ * object category per copy for a part segmenter that takes categories.
+ */
+export type ForwardPass = (cloud: Float32Array, n: number, batch: number, categories?: number[]) => Promise<Forward>;
+
 /** Options of {@link runModel}. */
 export interface RunOptions {
   /** Segmentation: the object category by name; absent → the category the model is surest of. */
   category?: string;
   backend: BackendName;
+  /** How the model runs; default: its tfjs layers on the active tfjs backend ({@link tfjsForward}). */
+  forward?: ForwardPass;
+}
+
+/**
+ * The model's own tfjs layers as a {@link ForwardPass}.
+ *
+ * @example
+ * ```ts
+ * const { logits, maps } = await tfjsForward(loaded)(prepared.points, 256, 1);
+ * ```
+ */
+export function tfjsForward(loaded: LoadedModel): ForwardPass {
+  return async (cloud, n, batch, categories) => {
+    const points = tf.tidy(() => tf.tile(tf.tensor3d(cloud, [1, n, 3]), [batch, 1, 1]) as tf.Tensor3D);
+    const { logits, attention } = loaded.model.predict(points, { returnAttention: true, ...(categories ? { categories } : {}) });
+    try {
+      return { logits: (await logits.data()) as Float32Array, maps: attention! };
+    } catch (e) {
+      disposeAttentionMaps(attention);
+      throw e;
+    } finally {
+      tf.dispose([points, logits]);
+    }
+  };
 }
 
 /**
@@ -39,7 +75,7 @@ export interface RunOptions {
  */
 export async function runModel(loaded: LoadedModel, positions: Float32Array, options: RunOptions): Promise<ModelRun> {
   const t0 = performance.now();
-  const { model, descriptor } = loaded;
+  const { descriptor } = loaded;
   const inputCount = positions.length / 3;
   const fpsInput = inputCount > FPS_SUBSET_LIMIT ? randomSample(positions, FPS_SUBSET_LIMIT, { seed: 0 }).cloud.positions : positions;
   const prepared = prepareCloud(fpsInput, { numPoints: descriptor.points });
@@ -48,43 +84,22 @@ export async function runModel(loaded: LoadedModel, positions: Float32Array, opt
   const segmentation = descriptor.task === 'segmentation';
   const categories = segmentation ? (options.category ? [categoryIndex(options.category)] : PART_CATEGORIES.map((_, i) => i)) : undefined;
   const batch = categories?.length ?? 1;
-  const points = tf.tidy(() => tf.tile(tf.tensor3d(prepared.points, [1, n, 3]), [batch, 1, 1]) as tf.Tensor3D);
-  const { logits, attention } = model.predict(points, { returnAttention: true, ...(categories ? { categories } : {}) });
-  const maps = attention!;
+  const { logits, maps } = await (options.forward ?? tfjsForward(loaded))(prepared.points, n, batch, categories);
   try {
-    const logitsHost = (await logits.data()) as Float32Array;
     const t2 = performance.now();
-    const layers: LayerAttention[] = [];
-    for (const map of maps) {
-      const mixing = tf.tidy(() => tf.slice(mixingMatrix(map), [0, 0, 0], [1, -1, -1]));
-      const stats = attentionStatistics(map);
-      const [mix, distance, entropy] = await Promise.all([mixing.data(), stats.meanDistance.data(), stats.entropy.data()]);
-      tf.dispose([mixing, stats.meanDistance, stats.entropy]);
-      layers.push({ name: map.name, kind: map.kind, heads: 1, mixing: mix as Float32Array, meanDistance: [distance[0]!], entropy: [entropy[0]!] });
-    }
-    const rolloutTensor = tf.tidy(() => tf.slice(attentionRollout(maps), [0, 0, 0], [1, -1, -1]));
-    const rollout = (await rolloutTensor.data()) as Float32Array;
-    rolloutTensor.dispose();
-    const xyzNormalised = (await maps[0]!.xyz.data()) as Float32Array;
-    const m = xyzNormalised.length / 3 / batch;
-    const layerXyz = new Float32Array(3 * m);
-    const { center, scale } = prepared.transform;
-    for (let i = 0; i < 3 * m; i++) layerXyz[i] = xyzNormalised[i]! * scale + center[i % 3]!;
-    const t3 = performance.now();
-    const nearestLayerPoint = nearestIndex(positions, layerXyz);
-    const t4 = performance.now();
+    const summary = await summariseAttention(maps.map((map) => ({ name: map.name, kind: map.kind, heads: [map] })), positions, prepared.transform);
+    const { attentionMs, nearestMs, ...attention } = summary;
     const prediction = segmentation
-      ? onLayerPoints(segmentationLabels(logitsHost, batch, n, loaded.labels.length, categories!, !options.category), prepared.points, layerXyz, prepared.transform)
-      : { probabilities: softmax(logitsHost) };
+      ? onLayerPoints(segmentationLabels(logits, batch, n, loaded.labels.length, categories!, !options.category), prepared.points, attention.layerXyz, prepared.transform)
+      : { probabilities: softmax(logits) };
     return {
-      modelId: descriptor.id, layerXyz, nearestLayerPoint, layers, rollout, labels: loaded.labels, backend: options.backend,
+      modelId: descriptor.id, ...attention, labels: loaded.labels, backend: options.backend,
       fpsOver: fpsInput.length / 3,
       ...prediction,
-      timings: { prepareMs: t1 - t0, forwardMs: t2 - t1, attentionMs: t3 - t2, nearestMs: t4 - t3, totalMs: t4 - t0 },
+      timings: { prepareMs: t1 - t0, forwardMs: t2 - t1, attentionMs, nearestMs, totalMs: performance.now() - t0 },
     };
   } finally {
     disposeAttentionMaps(maps);
-    tf.dispose([points, logits]);
   }
 }
 
@@ -105,7 +120,15 @@ function categoryIndex(name: string): number {
   return index;
 }
 
-function softmax(logits: ArrayLike<number>): number[] {
+/**
+ * Class probabilities from logits (numerically stable softmax).
+ *
+ * @example
+ * ```ts
+ * softmax([0, Math.log(3)]); // [0.25, 0.75]
+ * ```
+ */
+export function softmax(logits: ArrayLike<number>): number[] {
   const max = Math.max(...Array.from(logits));
   const e = Array.from(logits, (v) => Math.exp(v - max));
   const sum = e.reduce((s, v) => s + v, 0);

@@ -5,18 +5,70 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, BackendReport, LoadedCloud, ModelDescriptor, ModelRun, VisionPicture } from '../protocol.js';
+import type { BackendChoice, BackendName, BackendReport, LoadedCloud, ModelDescriptor, ModelRun, OrtBackendName, VisionPicture } from '../protocol.js';
 import { useBackend } from './backend-setup.js';
 import { type LoadedModel, loadShippedModel, loadUserCheckpoint, shippedCatalog } from './model-catalog.js';
 import { runModel } from './model-run.js';
 import { SAMPLE_NAMES, openCloudBytes, openSample } from './open-cloud.js';
+import { OrtPctSessions } from './ort-pct.js';
+import { ortSession } from './ort-runtime.js';
+import { type UserOnnxModel, loadUserOnnx, runUserOnnx } from './user-onnx.js';
 
 let backend: BackendReport | undefined;
 let cloud: LoadedCloud | undefined;
-let current: LoadedModel | undefined;
+/** The model runs go to: a PCT (tfjs layers, or their ONNX export on an ort-* backend) or a user's ONNX graph. */
+let current: { pct: LoadedModel } | { onnx: UserOnnxModel } | undefined;
 const models = new Map<string, LoadedModel>();
 /** The user's checkpoints by model id, kept so a backend switch can rebuild them (nothing lost). */
 const checkpoints = new Map<string, { bytes: Uint8Array; fileName: string }>();
+/** The user's ONNX models by id (sessions on the current engine), and their files for a backend switch. */
+const onnxModels = new Map<string, UserOnnxModel>();
+const onnxFiles = new Map<string, { bytes: Uint8Array; fileName: string }>();
+const ortPct = new OrtPctSessions(ortSession);
+
+/** A progress callback from the page (a Comlink proxy); calls are fire-and-forget. */
+type Progress = (stage: string) => unknown;
+
+function activeBackend(): BackendName {
+  return backend?.backend ?? (tf.getBackend() as BackendName);
+}
+
+/** The onnxruntime engine an ort-* backend names (the PCTs' exports run on it); none for the tfjs backends. */
+function ortEngine(name: BackendName): OrtBackendName | undefined {
+  return name === 'ort-wasm' || name === 'ort-webgpu' ? name : undefined;
+}
+
+/** A user's ONNX model always runs on onnxruntime: on WebGPU with a WebGPU backend, else on wasm. */
+function userOnnxEngine(): OrtBackendName {
+  const name = activeBackend();
+  return name === 'ort-webgpu' || name === 'webgpu' ? 'ort-webgpu' : 'ort-wasm';
+}
+
+async function loadOnnxFile(bytes: Uint8Array, fileName: string, onProgress?: Progress): Promise<UserOnnxModel> {
+  const engine = userOnnxEngine();
+  void onProgress?.(`starting onnxruntime (${engine}) for ${fileName}`);
+  return loadUserOnnx(bytes, fileName, (b) => ortSession(b, engine));
+}
+
+async function runCurrent(category?: string): Promise<ModelRun> {
+  if (!cloud) throw new Error('no cloud is open');
+  if (!current) throw new Error('no model is loaded');
+  if ('onnx' in current) return runUserOnnx(current.onnx, cloud.positions, userOnnxEngine());
+  const name = activeBackend();
+  const engine = ortEngine(name);
+  const forward = engine ? await ortPct.forward(current.pct, engine) : undefined;
+  return runModel(current.pct, cloud.positions, { backend: name, ...(forward ? { forward } : {}), ...(category ?? cloud.category ? { category: category ?? cloud.category } : {}) });
+}
+
+/** Hands a run to the page, its big arrays transferred. */
+function forPageRun<T extends ModelRun | { run: ModelRun }>(value: T): T {
+  const run: ModelRun = 'run' in value ? (value as { run: ModelRun }).run : (value as ModelRun);
+  const buffers = [
+    run.layerXyz.buffer, run.nearestLayerPoint.buffer, run.rollout?.buffer, run.partLabels?.buffer,
+    ...run.layers.flatMap((l) => [l.mixing.buffer, l.points?.xyz.buffer, l.points?.nearest.buffer]),
+  ];
+  return Comlink.transfer(value, [...new Set(buffers.filter((b): b is ArrayBuffer => !!b))]);
+}
 
 /** Sends a copy of the cloud to the page (the worker keeps its own for the model). */
 function forPage(c: LoadedCloud): LoadedCloud {
@@ -26,13 +78,16 @@ function forPage(c: LoadedCloud): LoadedCloud {
 }
 
 const api = {
-  /** Makes `name` the tfjs backend (WebGPU falls back to wasm with a reason). */
-  async setBackend(name: BackendName): Promise<BackendReport> {
+  /** Makes `name` the backend models run on (WebGPU falls back to wasm with a reason; `auto` says why it picked one). */
+  async setBackend(name: BackendChoice): Promise<BackendReport> {
     if (backend?.requested === name) return backend;
     backend = await useBackend(name);
-    // Models hold weights on the previous backend: rebuild them on the new one when next used.
+    // Models hold weights (and sessions) on the previous backend: rebuild them on the new one when next used.
     for (const m of models.values()) m.model.dispose();
     models.clear();
+    await ortPct.releaseAll();
+    await Promise.all([...onnxModels.values()].map((m) => m.session.release()));
+    onnxModels.clear();
     current = undefined;
     return backend;
   },
@@ -57,32 +112,69 @@ const api = {
     return forPage(next);
   },
 
-  async useModel(id: string): Promise<ModelDescriptor> {
+  /** Makes a model current; on an ort-* backend a PCT is exported to ONNX and started (once per model). */
+  async useModel(id: string, onProgress?: Progress): Promise<ModelDescriptor> {
+    const file = onnxFiles.get(id);
+    if (file) {
+      let m = onnxModels.get(id);
+      if (!m) onnxModels.set(id, (m = await loadOnnxFile(file.bytes, file.fileName, onProgress)));
+      current = { onnx: m };
+      return m.descriptor;
+    }
+    if (id.startsWith('onnx:')) throw new Error(`model "${id}": open the ONNX file to see it`);
     let m = models.get(id);
     if (!m) {
       const checkpoint = checkpoints.get(id);
       m = checkpoint ? loadUserCheckpoint(checkpoint.bytes, checkpoint.fileName) : await loadShippedModel(id);
       models.set(id, m);
     }
-    current = m;
+    const engine = ortEngine(activeBackend());
+    if (engine) {
+      void onProgress?.(`exporting ${m.descriptor.label} to ONNX and starting onnxruntime (${engine})`);
+      await ortPct.forward(m, engine);
+    }
+    current = { pct: m };
     return m.descriptor;
   },
 
   async useCheckpoint(bytes: Uint8Array, fileName: string): Promise<ModelDescriptor> {
     const m = loadUserCheckpoint(bytes, fileName);
     models.get(m.descriptor.id)?.model.dispose();
+    await ortPct.forget(m.descriptor.id);
     models.set(m.descriptor.id, m);
     checkpoints.set(m.descriptor.id, { bytes, fileName });
-    current = m;
+    current = { pct: m };
     return m.descriptor;
   },
 
-  async run(category?: string): Promise<ModelRun> {
+  /**
+   * Opens a user's ONNX model and runs it on the current cloud. Only a model that loads and runs
+   * becomes current: a bad file, a model the cloud cannot feed or a failed run leave the previous
+   * model as it was.
+   */
+  async openOnnx(bytes: Uint8Array, fileName: string, onProgress?: Progress): Promise<{ descriptor: ModelDescriptor; run: ModelRun }> {
     if (!cloud) throw new Error('no cloud is open');
-    if (!current) throw new Error('no model is loaded');
-    const run = await runModel(current, cloud.positions, { backend: backend?.backend ?? (tf.getBackend() as BackendName), ...(category ?? cloud.category ? { category: category ?? cloud.category } : {}) });
-    const buffers = [run.layerXyz.buffer, run.nearestLayerPoint.buffer, run.rollout.buffer, ...run.layers.map((l) => l.mixing.buffer), run.partLabels?.buffer];
-    return Comlink.transfer(run, buffers.filter((b): b is ArrayBuffer => !!b));
+    void onProgress?.(`reading ${fileName}`);
+    const m = await loadOnnxFile(bytes, fileName, onProgress);
+    let run: ModelRun;
+    try {
+      void onProgress?.(`running ${fileName} on ${m.session.engine}`);
+      run = await runUserOnnx(m, cloud.positions, userOnnxEngine());
+    } catch (e) {
+      await m.session.release();
+      throw e;
+    }
+    const id = m.descriptor.id;
+    const previous = onnxModels.get(id);
+    if (previous) await previous.session.release();
+    onnxModels.set(id, m);
+    onnxFiles.set(id, { bytes, fileName });
+    current = { onnx: m };
+    return forPageRun({ descriptor: m.descriptor, run });
+  },
+
+  async run(category?: string): Promise<ModelRun> {
+    return forPageRun(await runCurrent(category));
   },
 
   /** A new image of the vision task with the shipped CBAM CNN's spatial attention beside it. */

@@ -1,0 +1,39 @@
+import { type OnnxSession, createOnnxSession } from '@heed/onnx';
+// onnxruntime-web's runtime files, served by the site itself (nothing from a CDN). vite.config.ts
+// resolves `onnxruntime-web` to its plain-wasm build and `onnxruntime-web/webgpu` to its WebGPU
+// (asyncify) build, both in their "extern wasm" form: they import these .mjs files by URL, so
+// wasm threads start from the .mjs itself rather than from the viewer's worker bundle.
+import wasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import wasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import webgpuMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import webgpuBinary from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import type { OrtBackendName } from '../protocol.js';
+
+/** onnxruntime wants absolute URLs; Vite's relative base gives them relative to the worker. */
+const absolute = (url: string) => new URL(url, self.location.href).href;
+
+/**
+ * wasm threads onnxruntime-web may use: every core when the page is cross-origin isolated
+ * (vite.config.ts sends COOP/COEP), else one. Its own default takes half the cores (one here).
+ */
+export function ortThreads(): number {
+  return self.crossOriginIsolated ? Math.max(1, navigator.hardwareConcurrency || 1) : 1;
+}
+
+/**
+ * Loads ONNX bytes into onnxruntime-web on `engine`, with the runtime files this site serves.
+ *
+ * @example
+ * ```ts
+ * const session = await ortSession(exportPCT(model, { attention: true }), 'ort-wasm');
+ * ```
+ */
+export async function ortSession(bytes: Uint8Array, engine: OrtBackendName): Promise<OnnxSession> {
+  // The same module @heed/onnx loads: its warnings (e.g. shape ops placed on the CPU beside
+  // WebGPU) go to console.error; keep that for errors.
+  const ort = engine === 'ort-webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web');
+  ort.env.logLevel = 'error';
+  const wasmPaths = engine === 'ort-webgpu' ? { mjs: absolute(webgpuMjs), wasm: absolute(webgpuBinary) } : { mjs: absolute(wasmMjs), wasm: absolute(wasmBinary) };
+  return createOnnxSession(bytes, { engine, wasmPaths, threads: ortThreads() });
+}
+

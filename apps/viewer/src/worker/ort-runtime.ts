@@ -9,6 +9,12 @@ import webgpuMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import webgpuBinary from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { OrtBackendName } from '../protocol.js';
 
+// onnxruntime-web prints a session's warnings ("[W:onnxruntime:…]", e.g. that shape ops stay on
+// the CPU beside WebGPU) with console.error, and @heed/onnx has no option for a session's log
+// level: show them as the warnings they are.
+const consoleError = console.error.bind(console);
+console.error = (...args: unknown[]) => (typeof args[0] === 'string' && args[0].includes('[W:onnxruntime') ? console.warn(...args) : consoleError(...args));
+
 /** onnxruntime wants absolute URLs; Vite's relative base gives them relative to the worker. */
 const absolute = (url: string) => new URL(url, self.location.href).href;
 
@@ -28,11 +34,7 @@ export function ortThreads(): number {
  * const session = await ortSession(exportPCT(model, { attention: true }), 'ort-wasm');
  * ```
  */
-export async function ortSession(bytes: Uint8Array, engine: OrtBackendName): Promise<OnnxSession> {
-  // The same module @heed/onnx loads: its warnings (e.g. shape ops placed on the CPU beside
-  // WebGPU) go to console.error; keep that for errors.
-  const ort = engine === 'ort-webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web');
-  ort.env.logLevel = 'error';
+export function ortSession(bytes: Uint8Array, engine: OrtBackendName): Promise<OnnxSession> {
   const wasmPaths = engine === 'ort-webgpu' ? { mjs: absolute(webgpuMjs), wasm: absolute(webgpuBinary) } : { mjs: absolute(wasmMjs), wasm: absolute(wasmBinary) };
   return createOnnxSession(bytes, { engine, wasmPaths, threads: ortThreads() });
 }

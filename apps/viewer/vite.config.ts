@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Plugin, defineConfig } from 'vite';
+import { defineConfig } from 'vite';
 
 /** @heed/point-transformer's weights/ folder: the viewer bundles whatever models are shipped there. */
 const pctWeights = fileURLToPath(new URL('./weights', import.meta.resolve('@heed/point-transformer/package.json')));
@@ -7,26 +7,7 @@ const pctWeights = fileURLToPath(new URL('./weights', import.meta.resolve('@heed
 // Cross-origin isolation lets tfjs-wasm use its threaded build (SharedArrayBuffer).
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-/**
- * The dev server cannot follow @heed/onnx's `import(engine === 'ort-webgpu' ? 'onnxruntime-web/webgpu'
- * : 'onnxruntime-web')` (the build can): it leaves the bare name for the browser, which fails.
- * Served, that one expression becomes two plain imports. Drop this once @heed/onnx writes them so.
- */
-const ortDynamicImport: Plugin = {
-  name: 'heed-ort-dynamic-import',
-  apply: 'serve',
-  enforce: 'pre',
-  transform(code, id) {
-    if (!id.includes('/onnx/src/run/onnx-session.ts')) return undefined;
-    return code.replace(
-      /import\((\w+) === (['"])ort-webgpu\2 \? (['"])onnxruntime-web\/webgpu\3 : (['"])onnxruntime-web\4\)/,
-      "($1 === 'ort-webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web'))",
-    );
-  },
-};
-
 export default defineConfig({
-  plugins: [ortDynamicImport],
   // Relative asset URLs: the built site works from any folder or static host.
   base: './',
   resolve: {
@@ -44,7 +25,6 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
-    plugins: () => [ortDynamicImport],
     // tfjs-wasm starts its threads from the source text of bundled functions: a minifier's
     // renaming and dead-code removal break them ("e is not defined", "_scriptDir is not
     // defined"), so the worker bundle is not minified.

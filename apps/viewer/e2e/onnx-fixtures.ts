@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { exportPCT } from '@heed/onnx';
+import { exportPCT } from '@heed/onnx/points';
 import { createPCT } from '@heed/point-transformer';
 
 /**

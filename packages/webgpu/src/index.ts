@@ -11,4 +11,3 @@ export { fpsThreads } from './kernels/farthest-point-sample.js';
 export {
   pointKernelDispatchBudget, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, SQUARED_DISTANCE_WGSL,
 } from './kernels/point-kernel-common.js';
-export { installNodeGPU } from './node-gpu.js';

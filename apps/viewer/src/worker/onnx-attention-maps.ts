@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionMap } from '@heed/point-transformer';
-import type { AttentionQueries, OnnxTensor } from '@heed/onnx';
+import type { AttentionQueries, OnnxTensor } from '@heed/onnx/points';
 import type { LayerMaps } from './attention-summary.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { OnnxValueInfo } from '@heed/onnx';
+import type { OnnxValueInfo } from '@heed/onnx/points';
 
 /**
  * Class names an ONNX model's metadata gives: `heed.class_names`, else `heed.classes`, each a JSON

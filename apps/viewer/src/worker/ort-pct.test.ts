@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createOnnxSession } from '@heed/onnx';
+import { createOnnxSession } from '@heed/onnx/points';
 import { Random, samplePartCloud, sampleShape } from '@heed/point-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelRun } from '../protocol.js';

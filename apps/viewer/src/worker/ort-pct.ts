@@ -1,4 +1,4 @@
-import { type OnnxSession, attentionPointsName, exportPCT } from '@heed/onnx';
+import { type OnnxSession, attentionPointsName, exportPCT } from '@heed/onnx/points';
 import type { AttentionMap } from '@heed/point-transformer';
 import { disposeAttentionMaps } from '@heed/point-transformer';
 import type { OrtBackendName } from '../protocol.js';

@@ -1,4 +1,4 @@
-import { type OnnxSession, createOnnxSession } from '@heed/onnx';
+import { type OnnxSession, createOnnxSession } from '@heed/onnx/points';
 // onnxruntime-web's runtime files, served by the site itself (nothing from a CDN). vite.config.ts
 // resolves `onnxruntime-web` to its plain-wasm build and `onnxruntime-web/webgpu` to its WebGPU
 // (asyncify) build, both in their "extern wasm" form: they import these .mjs files by URL, so
@@ -8,12 +8,6 @@ import wasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import webgpuMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import webgpuBinary from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { OrtBackendName } from '../protocol.js';
-
-// onnxruntime-web prints a session's warnings ("[W:onnxruntime:…]", e.g. that shape ops stay on
-// the CPU beside WebGPU) with console.error, and @heed/onnx has no option for a session's log
-// level: show them as the warnings they are.
-const consoleError = console.error.bind(console);
-console.error = (...args: unknown[]) => (typeof args[0] === 'string' && args[0].includes('[W:onnxruntime') ? console.warn(...args) : consoleError(...args));
 
 /** onnxruntime wants absolute URLs; Vite's relative base gives them relative to the worker. */
 const absolute = (url: string) => new URL(url, self.location.href).href;
@@ -36,6 +30,8 @@ export function ortThreads(): number {
  */
 export function ortSession(bytes: Uint8Array, engine: OrtBackendName): Promise<OnnxSession> {
   const wasmPaths = engine === 'ort-webgpu' ? { mjs: absolute(webgpuMjs), wasm: absolute(webgpuBinary) } : { mjs: absolute(wasmMjs), wasm: absolute(wasmBinary) };
-  return createOnnxSession(bytes, { engine, wasmPaths, threads: ortThreads() });
+  // Errors only: its warnings (e.g. that shape ops stay on the CPU beside WebGPU) arrive through
+  // console.error and would read as failures.
+  return createOnnxSession(bytes, { engine, wasmPaths, threads: ortThreads(), logLevel: 'error' });
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { OnnxGraph, attentionRow, createOnnxSession, exportPCT, pointTensor } from '@heed/onnx';
+import { OnnxGraph, attentionRow, createOnnxSession, exportPCT, pointTensor } from '@heed/onnx/points';
 import { Random, createPCT, prepareCloud, sampleShape } from '@heed/point-transformer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionValues, layerPoints } from '../color/attention-values.js';

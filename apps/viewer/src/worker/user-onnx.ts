@@ -1,6 +1,6 @@
 import {
   type OnnxModelInfo, type OnnxSession, type PointInput, findPointInput, pointTensor, readOnnxModelInfo,
-} from '@heed/onnx';
+} from '@heed/onnx/points';
 import { disposeAttentionMaps, prepareCloud } from '@heed/point-transformer';
 import { randomSample } from '@heed/pointcloud-io';
 import type { ModelDescriptor, ModelRun, OnnxModelSummary, OrtBackendName } from '../protocol.js';

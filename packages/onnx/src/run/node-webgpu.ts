@@ -26,7 +26,7 @@ async function setUp(): Promise<void> {
   setFlagsFromString('--liftoff-only');
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   if (!nav?.gpu) {
-    const { installNodeGPU } = await import('@heed/webgpu');
+    const { installNodeGPU } = await import('@heed/webgpu/node');
     await installNodeGPU();
   }
   const queue = (globalThis as { GPUQueue?: { prototype: GPUQueue } }).GPUQueue?.prototype;

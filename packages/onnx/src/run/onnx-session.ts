@@ -28,6 +28,8 @@ export interface OnnxSessionOptions {
    * file → URL map. Bundled apps that serve those files themselves (offline, no CDN) set it.
    */
   wasmPaths?: string | Record<string, string>;
+  /** Least severe onnxruntime messages logged (default 'warning'; 'error' keeps graph-optimiser notes out of a console). */
+  logLevel?: 'verbose' | 'info' | 'warning' | 'error' | 'fatal';
 }
 
 /** A loaded ONNX model; `attentionOutputs` lists every output whose name starts with `attention`. */
@@ -44,7 +46,7 @@ export interface OnnxSession {
 interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
   Tensor: new (type: 'float32' | 'int64' | 'int32' | 'bool', data: OnnxTensor['data'], dims: readonly number[]) => Tensor;
-  env: { wasm: { numThreads?: number; wasmPaths?: string | Record<string, string> } };
+  env: { logLevel?: OnnxSessionOptions['logLevel']; wasm: { numThreads?: number; wasmPaths?: string | Record<string, string> } };
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
@@ -72,6 +74,10 @@ export async function createOnnxSession(model: Uint8Array, options: OnnxSessionO
   if (engine === 'ort-webgpu' && isNode) await (await import('./node-webgpu.js')).prepareNodeWebGPU();
   const ort = await loadRuntime(engine);
   const sessionOptions: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
+  if (options.logLevel) {
+    sessionOptions.logSeverityLevel = (['verbose', 'info', 'warning', 'error', 'fatal'] as const).indexOf(options.logLevel) as 0 | 1 | 2 | 3 | 4;
+    if (engine !== 'ort-node') ort.env.logLevel = options.logLevel;
+  }
   if (engine === 'ort-node') sessionOptions.intraOpNumThreads = options.threads ?? (await logicalCores());
   if (engine === 'ort-wasm' && options.threads) ort.env.wasm.numThreads = options.threads;
   if (engine !== 'ort-node' && options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
@@ -123,6 +129,7 @@ async function loadRuntime(engine: OnnxEngine): Promise<OrtModule> {
     const name = 'onnxruntime-node'; // a variable: bundlers must not try to pack the native binding
     return (await import(/* @vite-ignore */ name)) as OrtModule;
   }
-  const web = (await import(engine === 'ort-webgpu' ? 'onnxruntime-web/webgpu' : 'onnxruntime-web')) as OrtModule & { default?: OrtModule };
+  // Two plain imports (not one with a computed specifier): bundlers' dev servers resolve only those.
+  const web = (engine === 'ort-webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web')) as OrtModule & { default?: OrtModule };
   return web.InferenceSession ? web : web.default!;
 }

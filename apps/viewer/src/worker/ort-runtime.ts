@@ -21,6 +21,18 @@ export function ortThreads(): number {
 }
 
 /**
+ * The runtime files (absolute URLs on this site) of onnxruntime-web's build for `engine`.
+ *
+ * @example
+ * ```ts
+ * ort.env.wasm.wasmPaths = ortWasmPaths('ort-wasm'); // { mjs: 'http://…/ort-wasm-simd-threaded-….mjs', wasm: … }
+ * ```
+ */
+export function ortWasmPaths(engine: OrtBackendName): { mjs: string; wasm: string } {
+  return engine === 'ort-webgpu' ? { mjs: absolute(webgpuMjs), wasm: absolute(webgpuBinary) } : { mjs: absolute(wasmMjs), wasm: absolute(wasmBinary) };
+}
+
+/**
  * Loads ONNX bytes into onnxruntime-web on `engine`, with the runtime files this site serves.
  *
  * @example
@@ -29,7 +41,7 @@ export function ortThreads(): number {
  * ```
  */
 export function ortSession(bytes: Uint8Array, engine: OrtBackendName): Promise<OnnxSession> {
-  const wasmPaths = engine === 'ort-webgpu' ? { mjs: absolute(webgpuMjs), wasm: absolute(webgpuBinary) } : { mjs: absolute(wasmMjs), wasm: absolute(wasmBinary) };
+  const wasmPaths = ortWasmPaths(engine);
   // Errors only: its warnings (e.g. that shape ops stay on the CPU beside WebGPU) arrive through
   // console.error and would read as failures.
   return createOnnxSession(bytes, { engine, wasmPaths, threads: ortThreads(), logLevel: 'error' });

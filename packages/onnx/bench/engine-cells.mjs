@@ -109,15 +109,26 @@ async function tfjsCell(backend, workload, kase, timing) {
   return { status: 'ok', time, output: last, rssBeforeMB, tfjsPeakTensorMB: +(profile.peakBytes / MB).toFixed(1), backend: tf.getBackend(), ...(adapter ? { adapter } : {}) };
 }
 
-/** Heed's default CPU path in Node: createOnnxSession(…, { engine: 'auto' }) and its run(). */
-async function heedCell(workload, kase, timing) {
+/**
+ * A Heed session and its run(): engine 'auto' is Heed's default CPU path in Node (ort-node);
+ * 'ort-webgpu' is onnxruntime-web's WebGPU engine through Dawn (@heed/onnx prepares Node for it).
+ */
+const heedCell = (engine) => async (workload, kase, timing) => {
   const { createOnnxSession } = await import('@heed/onnx');
   const rssBeforeMB = rssMB();
-  const session = await createOnnxSession(kase.onnx(), { engine: 'auto' });
+  const session = await createOnnxSession(kase.onnx(), { engine });
   const forward = async () => (await session.run(kase.feeds))[workload.output].data;
   const { time, last } = await timeRuns(forward, timing);
   await session.release();
   return { status: 'ok', time, output: last, rssBeforeMB, engine: session.engine };
+};
+
+/** Whether Dawn finds an adapter here, and whether it is a software one (SwiftShader, llvmpipe, lavapipe, WARP). */
+async function probeWebGPU() {
+  const { findWebGPU } = await import('@heed/testing');
+  const found = await findWebGPU();
+  if (typeof found === 'string') return { status: 'skipped', reason: found };
+  return { status: 'ok', adapter: found.description, software: /swiftshader|llvmpipe|lavapipe|warp/i.test(found.description) };
 }
 
 /** The baseline: onnxruntime-node used directly, on every logical core, the graph optimised. */
@@ -191,7 +202,9 @@ export const ENGINE_RUNNERS = {
   'tfjs-cpu': (w, k, t) => tfjsCell('cpu', w, k, t),
   'tfjs-wasm': (w, k, t) => tfjsCell('wasm', w, k, t),
   'tfjs-webgpu': (w, k, t) => tfjsCell('webgpu', w, k, t),
-  'heed-ort-node': heedCell,
+  'heed-ort-node': heedCell('auto'),
+  'ort-webgpu': heedCell('ort-webgpu'),
+  'webgpu-probe': probeWebGPU,
   'ort-node': (w, k, t) => rawOrtCell('onnxruntime-node', w, k, t, rawOrtNodeSession),
   'ort-web-wasm': (w, k, t) => rawOrtCell('onnxruntime-web', w, k, t, ortWebSession),
   pair: pairCell,

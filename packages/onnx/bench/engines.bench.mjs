@@ -4,7 +4,8 @@
  * on tfjs-cpu and tfjs-wasm; their ONNX exports on Heed's default CPU path in Node
  * (`createOnnxSession(bytes, { engine: 'auto' })` = onnxruntime-node on every logical core), on
  * raw onnxruntime-node (same graph, same threads: the overhead baseline, every ratio is against
- * it), on onnxruntime-web's wasm backend in Node; tfjs-webgpu with --webgpu when an adapter is
+ * it), on onnxruntime-web's wasm backend in Node; tfjs-webgpu and onnxruntime-web's WebGPU engine on a
+ * hardware adapter (on a software one with --webgpu) when an adapter is
  * found; PyTorch (reference PCT port, same weights and points) when /usr/bin/python3 has torch.
  *
  * Each (workload, engine) cell runs in a child process of its own (this script, forked with
@@ -46,8 +47,13 @@ async function main() {
   const cellTimeoutS = quick ? 120 : 300;
 
   const engines = ['ort-node', 'heed-ort-node', 'ort-web-wasm', 'tfjs-wasm', 'tfjs-cpu'];
-  if (webgpu) engines.push('tfjs-webgpu');
-  else notes.push('tfjs-webgpu: not run; pass --webgpu (on a software adapter such as SwiftShader one PCT forward takes minutes).');
+  // WebGPU columns when a hardware adapter is present; on a software one (one PCT forward takes
+  // minutes on SwiftShader) only with --webgpu. The probe runs in a child: Dawn stays out of this process.
+  const probe = await forkCell(workloads[0].id, 'webgpu-probe', dir, timing, 60);
+  const gpu = probe.status === 'ok' && (webgpu || !probe.software);
+  if (gpu) engines.push('tfjs-webgpu', 'ort-webgpu');
+  notes.push(probe.status !== 'ok' ? `WebGPU columns: none (${probe.reason ?? probe.error})`
+    : `WebGPU adapter: ${probe.adapter} (${probe.software ? 'software' : 'hardware'}); columns ${gpu ? 'included' : 'not run: pass --webgpu to time a software adapter'}.`);
   notes.push('tfjs-cpu is single-threaded JavaScript; tfjs-wasm runs single-threaded in Node; the onnxruntime engines use every logical core.');
   const torch = pytorchAvailable();
   if (torch !== true) notes.push(`PyTorch: ${torch}`);
@@ -68,8 +74,6 @@ async function main() {
     }
   }
   rmSync(dir, { recursive: true, force: true });
-  const adapters = new Set(Object.values(cells).map((c) => c['tfjs-webgpu']?.adapter).filter(Boolean));
-  if (adapters.size) notes.push(`tfjs-webgpu adapter: ${[...adapters].join('; ')}`);
 
   const targets = targetLines(cells);
   const machine = {
@@ -166,9 +170,9 @@ function pytorchCell(w, dir, timing, timeoutS) {
 
 const COLUMNS = {
   'tfjs-cpu': 'tfjs-cpu', 'tfjs-wasm': 'tfjs-wasm', 'heed-ort-node': 'heed (ort-node)', 'ort-node': 'onnxruntime-node',
-  'ort-web-wasm': 'onnxruntime-web (wasm)', 'tfjs-webgpu': 'tfjs-webgpu', pytorch: 'PyTorch',
+  'ort-web-wasm': 'onnxruntime-web (wasm)', 'tfjs-webgpu': 'tfjs-webgpu', 'ort-webgpu': 'onnxruntime-web (WebGPU)', pytorch: 'PyTorch',
 };
-const ORDER = ['tfjs-cpu', 'tfjs-wasm', 'heed-ort-node', 'ort-node', 'ort-web-wasm', 'tfjs-webgpu', 'pytorch'];
+const ORDER = ['tfjs-cpu', 'tfjs-wasm', 'heed-ort-node', 'ort-node', 'ort-web-wasm', 'tfjs-webgpu', 'ort-webgpu', 'pytorch'];
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 const fmtX = (x) => `${x >= 10 ? x.toFixed(0) : x >= 1 ? x.toFixed(2) : x.toFixed(3)}×`;
 

@@ -7,17 +7,8 @@
  * an onnxruntime cell never loads them, and its peak RSS is onnxruntime's own.
  */
 
-/** mulberry32: a tiny seeded PRNG, backend-free, so every engine sees bit-identical inputs. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// seededRandom (mulberry32): backend-free, so every engine sees bit-identical inputs.
+import { seededRandom as prng } from '@heed/testing';
 
 /** Uniform floats in [lo, hi). */
 function uniform(count, seed, lo = -1, hi = 1) {

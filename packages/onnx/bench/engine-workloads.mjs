@@ -58,11 +58,12 @@ const PCT_N = 1024;
  * (the compared output), dispose() } on the active tfjs backend; `exportOnnx(tf)` → ONNX bytes;
  * `output`: the graph output that `forward` returns.
  */
-function sdpa() {
-  const dims = [1, SDPA.H, SDPA.N, SDPA.d];
+function sdpa(batch, n) {
+  const dims = [batch, SDPA.H, n, SDPA.d];
   return {
-    id: 'sdpa', label: `SDPA B=1 H=${SDPA.H} N=${SDPA.N} d=${SDPA.d}`, batch: 1, output: 'output',
-    flop: 4 * SDPA.H * SDPA.N ** 2 * SDPA.d,
+    // B = 16 at N = 256: at N = 1024 tfjs would hold 16 × 8 × 1024² scores (512 MB) a tensor.
+    id: batch === 1 ? 'sdpa' : `sdpa-b${batch}`, label: `SDPA B=${batch} H=${SDPA.H} N=${n} d=${SDPA.d}`, batch, output: 'output',
+    flop: 4 * batch * SDPA.H * n ** 2 * SDPA.d,
     inputs: () => ({ query: { dims, data: uniform(size(dims), 11) }, key: { dims, data: uniform(size(dims), 12) }, value: { dims, data: uniform(size(dims), 13) } }),
     async build() {
       const { scaledDotProductAttention } = await import('@heed/attention');
@@ -151,4 +152,4 @@ function pct(batch) {
 }
 
 /** Every workload, in table order (--quick runs them all; it skips only the slowest cells). */
-export const WORKLOADS = [sdpa(), encoder(1), encoder(16), cbam(1), cbam(16), pct(1), pct(16)];
+export const WORKLOADS = [sdpa(1, SDPA.N), sdpa(16, 256), encoder(1), encoder(16), cbam(1), cbam(16), pct(1), pct(16)];

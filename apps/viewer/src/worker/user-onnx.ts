@@ -1,5 +1,5 @@
 import {
-  type OnnxModelInfo, type OnnxSession, type PointInput, findPointInput, pointTensor, readOnnxModelInfo,
+  type OnnxModelInfo, type OnnxSession, type PointInput, classNamesFromMetadata, describeValue, findPointInput, pointTensor, readOnnxModelInfo,
 } from '@heed/onnx/points';
 import { disposeAttentionMaps, prepareCloud } from '@heed/point-transformer';
 import { randomSample } from '@heed/pointcloud-io';
@@ -7,7 +7,6 @@ import type { ModelDescriptor, ModelRun, OnnxModelSummary, OrtBackendName } from
 import { type LayerMaps, summariseAttention } from './attention-summary.js';
 import { FPS_SUBSET_LIMIT, softmax } from './model-run.js';
 import { attentionKind, attentionShape, onnxLayerMaps } from './onnx-attention-maps.js';
-import { classNamesFromMetadata, describeValue } from './onnx-metadata.js';
 
 /**
  * Points fed to a model that takes any N: its attention outputs are N × N per head, so all 4096

@@ -5,7 +5,7 @@ import { createPCT } from '@heed/point-transformer';
 import { exportPCT } from '../export/pct/pct-export.js';
 import { OnnxGraph } from '../graph/onnx-graph.js';
 import { attentionPointsName, attentionRow, isAttentionOutput } from './attention-outputs.js';
-import { readOnnxModelInfo } from './model-info.js';
+import { classNamesFromMetadata, describeValue, readOnnxModelInfo } from './model-info.js';
 import { findPointInput, pointTensor } from './point-input.js';
 
 describe('readOnnxModelInfo', () => {
@@ -84,5 +84,22 @@ describe('attention outputs', () => {
     expect(Array.from(attentionRow(t, { batch: 1, query: 1, head: 0, queries: 'columns' }))).toEqual([1001, 1011]);
     expect(() => attentionRow(t, { query: 2 })).toThrow(/query 2 out of range 0–1/);
     expect(() => attentionRow({ data, dims: [2, 8] }, { query: 0 })).toThrow(/expected \[batch, S, S\]/);
+  });
+});
+
+describe('ONNX metadata', () => {
+  it('reads class names from heed.class_names or heed.classes, as JSON or a list, and not from a count', () => {
+    expect(classNamesFromMetadata({ 'heed.class_names': '["chair", "mug"]' })).toEqual(['chair', 'mug']);
+    expect(classNamesFromMetadata({ 'heed.classes': 'cube, torus ,cone' })).toEqual(['cube', 'torus', 'cone']);
+    expect(classNamesFromMetadata({ 'heed.classes': '10' })).toBeUndefined();
+    expect(classNamesFromMetadata({ 'heed.classes': '10', 'heed.class_names': '["a","b"]' })).toEqual(['a', 'b']);
+    expect(classNamesFromMetadata({ 'heed.class_names': "['a', 'b'" })).toEqual(['a', 'b']);
+    expect(classNamesFromMetadata({ 'heed.class_names': '[1, 2]', 'heed.classes': '["x"]' })).toEqual(['1', '2']);
+    expect(classNamesFromMetadata({})).toBeUndefined();
+  });
+
+  it('describes an input or output on one line', () => {
+    expect(describeValue({ name: 'points', type: 'float32', dims: ['batch', 3, 1024] })).toBe('points float32 [batch, 3, 1024]');
+    expect(describeValue({ name: 'x', type: 'unknown' })).toBe('x unknown [?]');
   });
 });

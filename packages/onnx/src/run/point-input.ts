@@ -1,4 +1,4 @@
-import type { OnnxModelInfo } from './model-info.js';
+import { type OnnxModelInfo, describeValue } from './model-info.js';
 import type { OnnxTensor } from './onnx-session.js';
 
 /**
@@ -28,16 +28,15 @@ export interface PointInput {
  * ```
  */
 export function findPointInput(info: OnnxModelInfo, source = 'model'): PointInput {
-  const describe = (i: OnnxModelInfo['inputs'][number]) => `${i.name} ${i.type} [${(i.dims ?? ['?']).join(', ')}]`;
   const candidates = info.inputs
     .filter((i) => i.type === 'float32' && i.dims?.length === 3 && (i.dims[1] === 3 || i.dims[2] === 3))
     .sort((a, b) => Number(b.name === 'points') - Number(a.name === 'points'));
   const input = candidates[0];
   if (!input) {
-    throw new Error(`${source}: no point-cloud input (expected a float32 input [batch, points, 3] or [batch, 3, points]; the model takes ${info.inputs.map(describe).join(', ') || 'nothing'})`);
+    throw new Error(`${source}: no point-cloud input (expected a float32 input [batch, points, 3] or [batch, 3, points]; the model takes ${info.inputs.map(describeValue).join(', ') || 'nothing'})`);
   }
   const others = info.inputs.filter((i) => i !== input);
-  if (others.length) throw new Error(`${source}: the model also needs ${others.map(describe).join(', ')}; only its point input ${input.name} can be fed from a cloud`);
+  if (others.length) throw new Error(`${source}: the model also needs ${others.map(describeValue).join(', ')}; only its point input ${input.name} can be fed from a cloud`);
   const dims = input.dims!;
   const layout = dims[2] === 3 ? 'points-last' : 'channels-first';
   const fixed = layout === 'points-last' ? dims[1] : dims[2];

@@ -1,4 +1,4 @@
-import type { OnnxModelInfo, OnnxValueInfo } from '@heed/onnx';
+import { type OnnxModelInfo, type OnnxValueInfo, describeValue } from '@heed/onnx';
 
 /**
  * One line per input and output of an ONNX model, attention outputs marked with the points they
@@ -12,7 +12,7 @@ import type { OnnxModelInfo, OnnxValueInfo } from '@heed/onnx';
  */
 export function describeModel(info: OnnxModelInfo): string {
   const width = Math.max(...[...info.inputs, ...info.outputs].map((v) => v.name.length));
-  const line = (kind: string, v: OnnxValueInfo) => `  ${kind}  ${v.name.padEnd(width)}  ${v.type} [${(v.dims ?? ['?']).join(', ')}]`;
+  const line = (kind: string, v: OnnxValueInfo) => `  ${kind}  ${describeValue({ ...v, name: v.name.padEnd(width) })}`;
   const attention = new Map(info.attention.map((a) => [a.name, a.points]));
   return [
     ...info.inputs.map((v) => line('in ', v)),
@@ -22,25 +22,4 @@ export function describeModel(info: OnnxModelInfo): string {
       return `${line('out', v)}  attention (query ${info.attentionQueries}) over ${points ?? 'the input points'}`;
     }),
   ].join('\n');
-}
-
-/**
- * Class names a model's metadata carries (`heed.class_names`, JSON), or null.
- *
- * @example
- * ```ts
- * classNamesOf({ 'heed.class_names': '["chair","table"]' }); // ['chair', 'table']
- * ```
- */
-export function classNamesOf(metadata: Record<string, string>): string[] | null {
-  const text = metadata['heed.class_names'];
-  if (text === undefined) return null;
-  try {
-    const names: unknown = JSON.parse(text);
-    if (Array.isArray(names) && names.every((n) => typeof n === 'string')) return names;
-  } catch {
-    // fall through: a malformed list is ignored, the classes are numbered instead
-  }
-  process.stderr.write('heed: warning: the model metadata heed.class_names is not a JSON list of strings; classes are numbered\n');
-  return null;
 }

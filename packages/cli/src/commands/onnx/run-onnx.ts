@@ -8,7 +8,7 @@ import { formatClassification, softmaxOf } from '../pct/classify.js';
 import { integerOption, resolveModelBackend } from '../pct/model-options.js';
 import { readCloudFile } from '../read-cloud.js';
 import { queryOnnxAttention } from './attention-query.js';
-import { classNamesOf, describeModel } from './describe-model.js';
+import { describeModel } from './describe-model.js';
 
 interface RunOnnxOptions {
   engine: string;
@@ -75,7 +75,7 @@ export function registerRunOnnxCommand(program: Command): void {
     .option('--out <file.ply>', 'with --query: write the cloud coloured by that attention (PLY, with an `attention` property)')
     .addOption(new Option('--colormap <name>', 'colours for --out').choices(['viridis', 'turbo', 'magma', 'coolwarm', 'grey']).default('viridis'))
     .action(async (modelPath: string, cloudPath: string, opts: RunOnnxOptions) => {
-      const { readOnnxModelInfo, findPointInput, pointTensor, createOnnxSession } = await import('@heed/onnx');
+      const { readOnnxModelInfo, findPointInput, pointTensor, createOnnxSession, classNamesFromMetadata } = await import('@heed/onnx');
       const { prepareCloud } = await import('@heed/point-transformer');
       if (opts.out !== undefined && opts.query === undefined) throw new UsageError('--out needs --query (which point\'s attention to colour by)');
       const bytes = await readFile(modelPath).catch((e: NodeJS.ErrnoException) => {
@@ -113,7 +113,7 @@ export function registerRunOnnxCommand(program: Command): void {
         engine, engineReason: reason,
         input: { name: input.name, layout: input.layout, points: numPoints },
         points: count,
-        classes: classNamesOf(info.metadata),
+        classes: classNamesFromMetadata(info.metadata) ?? null,
         ...scores,
         attention: info.attention.map((a) => a.name),
         outputs: Object.fromEntries(Object.entries(outputs).map(([name, t]) => [name, { dims: t.dims, data: Array.from(t.data as ArrayLike<number>, Number) }])),

@@ -10,6 +10,7 @@ export * from './nn/module.js';
 export * from './nn/batch-norm.js';
 export * from './nn/pointwise.js';
 export * from './nn/lbr.js';
+export * from './nn/max-over.js';
 export * from './attention/attention-map.js';
 export * from './attention/offset-attention.js';
 export * from './model/forward-context.js';

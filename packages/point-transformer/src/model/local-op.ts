@@ -4,6 +4,7 @@ import { LBR } from '../nn/lbr.js';
 import { Module, type SeedStream } from '../nn/module.js';
 import { Pointwise } from '../nn/pointwise.js';
 import { gatherRows } from '../sampling/gather-rows.js';
+import { maxOver } from '../nn/max-over.js';
 
 /**
  * PCT's `Local_op`: two LBRs applied to every neighbour of every centre, then a max over the
@@ -31,7 +32,7 @@ export class LocalOp extends Module {
   /** grouped [B, S, K, in] (from `sampleAndGroup`) → [B, S, out]. */
   apply(grouped: tf.Tensor, training: boolean): tf.Tensor3D {
     if (grouped.rank !== 4) throw new Error(`LocalOp: expected grouped features [B, S, K, C], got [${grouped.shape}]`);
-    return tf.tidy(() => tf.max(this.lbr2.apply(this.lbr1.apply(grouped, training), training), 2) as tf.Tensor3D);
+    return tf.tidy(() => maxOver(this.lbr2.apply(this.lbr1.apply(grouped, training), training), 2) as tf.Tensor3D);
   }
 
   /**
@@ -57,7 +58,7 @@ export class LocalOp extends Module {
       const perCentre = tf.reshape(tf.matMul(tf.reshape(centreFeatures, [b * s, d]), tf.sub(wb, wa)), [b, s, 1, this.outChannels]);
       const conv1 = tf.add(gatherRows(perPoint, neighbours), perCentre); // [B, S, K, out]
       const h = tf.relu(this.lbr1.norm.apply(conv1, training));
-      return tf.max(this.lbr2.apply(h, training), 2) as tf.Tensor3D;
+      return maxOver(this.lbr2.apply(h, training), 2) as tf.Tensor3D;
     });
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm } from '../nn/batch-norm.js';
 import { LBR } from '../nn/lbr.js';
+import { maxOver } from '../nn/max-over.js';
 import { Module, type SeedStream } from '../nn/module.js';
 import { Pointwise } from '../nn/pointwise.js';
 import type { ForwardContext } from './forward-context.js';
@@ -44,16 +45,18 @@ export class SegmentationHead extends Module {
 
   /** features [B, N, 1024], categories int32 [B] (when the head has categories) → [B, N, parts]. */
   apply(features: tf.Tensor3D, categories: tf.Tensor1D | undefined, ctx: ForwardContext): tf.Tensor3D {
-    const [b, n] = features.shape;
+    const [b] = features.shape;
     if (this.label && (!categories || categories.shape[0] !== b)) {
       throw new Error(`PCT segmentation: expected one category per cloud (${b}), got ${categories ? `[${categories.shape}]` : 'none'}`);
     }
     return tf.tidy(() => {
-      const global = [tf.max(features, 1), tf.mean(features, 1)];
+      const global = [maxOver(features, 1), tf.mean(features, 1)];
       if (this.label) global.push(this.label.apply(tf.oneHot(tf.cast(categories!, 'int32'), this.numCategories, 1, 0, 'float32'), ctx.training));
       const perCloud = tf.concat(global, 1); // [B, 2048 (+64)]
-      const x = tf.concat([features, tf.tile(tf.expandDims(perCloud, 1), [1, n, 1])], 2);
-      let h = this.mlp1.apply(x, ctx.training);
+      // convs1 of concat[per-point, per-cloud tiled over the points], without tiling: the per-cloud
+      // term is computed once per cloud and broadcast (tile's gradient alone was a quarter of a step)
+      const conv1 = this.mlp1.linear.applyConcat([features, tf.expandDims(perCloud, 1)]);
+      let h = tf.relu(this.mlp1.norm.apply(conv1, ctx.training));
       if (ctx.training && this.dropout > 0) h = tf.dropout(h, this.dropout, undefined, ctx.seed);
       return this.out.apply(this.mlp2.apply(h, ctx.training)) as tf.Tensor3D;
     });

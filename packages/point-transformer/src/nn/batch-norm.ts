@@ -55,9 +55,9 @@ export class BatchNorm extends Module {
       let y: tf.Tensor;
       if (training) {
         if (count < 2) throw new Error(`BatchNorm(${this.channels}): training needs more than 1 value per channel, got input [${x.shape}]`);
-        const { mean, variance } = tf.moments(flat, 0);
-        y = tf.add(tf.mul(tf.mul(tf.sub(flat, mean), tf.rsqrt(tf.add(variance, this.epsilon))), this.weight.variable), this.bias.variable);
-        this.updateRunning(mean, variance, count);
+        const batch = trainingBatchNorm(flat as tf.Tensor2D, this.weight.variable, this.bias.variable, this.epsilon);
+        y = batch.y;
+        this.updateRunning(batch.mean, batch.variance, count);
       } else {
         y = tf.batchNorm(flat, this.runningMean.variable, this.runningVar.variable, this.bias.variable, this.weight.variable, this.epsilon);
       }
@@ -75,4 +75,46 @@ export class BatchNorm extends Module {
     this.runningVar.variable.assign(newVar);
     this.numBatchesTracked.value++;
   }
+}
+
+/** Per-channel sums of [R, C] rows as one [1, R]·[R, C] product: wasm reduces a non-inner axis by transposing first, which costs far more. */
+function columnSums(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(tf.ones([1, x.shape[0]]), x);
+}
+
+/**
+ * Training-mode batch normalisation of [R, C] with its gradient written out (the textbook
+ * dx = γ·σ⁻¹/R · (R·dy − Σdy − x̂·Σ(dy·x̂))): autodiff of the composed ops costs several
+ * transposing reductions and broadcasts per layer, which dominated a PCT training step on wasm.
+ * Returns the batch mean and biased variance too, for the running statistics.
+ */
+function trainingBatchNorm(x: tf.Tensor2D, gamma: tf.Variable, beta: tf.Variable, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const rows = x.shape[0];
+  let mean!: tf.Tensor, variance!: tf.Tensor;
+  const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    // kept: customGrad's forward runs in its own tidy, and the caller needs the statistics
+    mean = tf.keep(tf.div(columnSums(xIn as tf.Tensor2D), rows));
+    const centred = tf.sub(xIn, mean);
+    variance = tf.keep(tf.div(columnSums(tf.square(centred) as tf.Tensor2D), rows));
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const xHat = tf.mul(centred, invStd);
+    save([xHat, invStd, g!]);
+    return {
+      value: tf.add(tf.mul(xHat, g!), b!),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedXHat, savedInvStd, savedGamma] = saved as [tf.Tensor2D, tf.Tensor, tf.Tensor];
+        const dBeta = columnSums(dy as tf.Tensor2D);
+        const dGamma = columnSums(tf.mul(dy, savedXHat) as tf.Tensor2D);
+        const scale = tf.mul(savedGamma, savedInvStd); // γ/σ per channel
+        const dx = tf.sub(tf.mul(dy, scale), tf.add(tf.mul(savedXHat, tf.mul(scale, tf.div(dGamma, rows))), tf.mul(scale, tf.div(dBeta, rows))));
+        return [dx, tf.reshape(dGamma, g!.shape), tf.reshape(dBeta, b!.shape)];
+      },
+    };
+  });
+  const y = normalise(x, gamma, beta);
+  const stats = { mean: tf.reshape(mean, [-1]), variance: tf.reshape(variance, [-1]) };
+  tf.dispose([mean, variance]);
+  return { y, ...stats };
 }

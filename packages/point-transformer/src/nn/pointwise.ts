@@ -49,4 +49,34 @@ export class Pointwise extends Module {
       return tf.reshape(y, [...x.shape.slice(0, -1), this.outChannels]);
     });
   }
+
+  /**
+   * `apply(concat(parts, -1))` without building the concatenation: each part meets its own rows of
+   * W, and the products are summed with broadcasting — so a part of shape [B, 1, c] (a per-cloud
+   * feature) is multiplied once per cloud instead of once per point, and never tiled.
+   *
+   * @example
+   * ```ts
+   * const conv = new Pointwise(1024 + 2048, 512);
+   * const y = conv.applyConcat([perPoint, tf.expandDims(perCloud, 1)]); // [B, N, 1024], [B, 1, 2048] → [B, N, 512]
+   * ```
+   */
+  applyConcat(parts: readonly tf.Tensor[]): tf.Tensor {
+    const widths = parts.map((p) => p.shape[p.rank - 1]!);
+    const total = widths.reduce((a, b) => a + b, 0);
+    if (total !== this.inChannels) {
+      throw new Error(`Pointwise(${this.inChannels}→${this.outChannels}): parts with [${widths}] channels add up to ${total}, expected ${this.inChannels}`);
+    }
+    return tf.tidy(() => {
+      let offset = 0;
+      let y: tf.Tensor | undefined;
+      for (const [i, part] of parts.entries()) {
+        const rows = tf.slice(this.weight.variable, [offset, 0], [widths[i]!, -1]);
+        offset += widths[i]!;
+        const term = tf.reshape(tf.matMul(tf.reshape(part, [-1, widths[i]!]), rows), [...part.shape.slice(0, -1), this.outChannels]);
+        y = y ? tf.add(y, term) : term;
+      }
+      return this.bias ? tf.add(y!, this.bias.variable) : y!;
+    });
+  }
 }

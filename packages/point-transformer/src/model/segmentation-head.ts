@@ -51,7 +51,9 @@ export class SegmentationHead extends Module {
     }
     return tf.tidy(() => {
       const global = [maxOver(features, 1), tf.mean(features, 1)];
-      if (this.label) global.push(this.label.apply(tf.oneHot(tf.cast(categories!, 'int32'), this.numCategories, 1, 0, 'float32'), ctx.training));
+      // an int32 one-hot cast to float: tfjs-backend-wasm 4.22's OneHot ignores a float32 dtype
+      // and writes integer bits (1 reads as 1.4e-45), which hid the category on wasm
+      if (this.label) global.push(this.label.apply(tf.cast(tf.oneHot(tf.cast(categories!, 'int32'), this.numCategories), 'float32'), ctx.training));
       const perCloud = tf.concat(global, 1); // [B, 2048 (+64)]
       // convs1 of concat[per-point, per-cloud tiled over the points], without tiling: the per-cloud
       // term is computed once per cloud and broadcast (tile's gradient alone was a quarter of a step)

@@ -181,12 +181,7 @@ async function trainingStep(backend: 'wasm' | 'cpu', name: string): Promise<void
 
 describe.each(['wasm', 'cpu'] as const)('a PCT training step equals PyTorch on %s', (backend) => {
   for (const name of ['classification', 'segmentation']) {
-    // Known bug, found by this test: tfjs-backend-wasm 4.22's OneHot kernel ignores `dtype` and
-    // writes int32 bits into the float32 tensor (1 reads as 1.4e-45), so SegmentationHead's
-    // category one-hot is ~0 on wasm and label_conv learns nothing. Drop `fails` once the head
-    // builds an int32 one-hot and casts it (then this case passes at 0.06 of the tolerance).
-    const test = backend === 'wasm' && name === 'segmentation' ? it.fails : it;
-    test(`${name}: loss, every gradient, running statistics`, async (ctx) => {
+    it(`${name}: loss, every gradient, running statistics`, async (ctx) => {
       await backendOrSkip(ctx, backend);
       await trainingStep(backend, name);
     });

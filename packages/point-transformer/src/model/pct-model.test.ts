@@ -108,6 +108,13 @@ describe('PCT numerics (cpu)', () => {
     m2.dispose();
   });
 
+  it('stateDict() leaves no tensors behind (checkpoints call it every epoch)', async () => {
+    await useBackend('cpu');
+    const model = tiny();
+    expect(await tensorsLeakedBy(() => model.stateDict())).toBe(0);
+    model.dispose();
+  });
+
   it('LocalOp.applyIndexed equals the reference form on sample_and_group features', async () => {
     await useBackend('cpu');
     const op = new LocalOp(2 * 6, 12, (() => { let s = 1; return () => s++; })());

@@ -27,8 +27,11 @@ export class Param {
 
   /** The value in PyTorch layout. */
   toTorch(): HostTensor {
-    const data = tf.tidy(() => (this.layout === 'as-is' ? this.variable : tf.transpose(this.variable))).dataSync();
-    return { dtype: 'float32', shape: [...this.torchShape], data: Float32Array.from(data) };
+    if (this.layout === 'as-is') return { dtype: 'float32', shape: [...this.torchShape], data: Float32Array.from(this.variable.dataSync()) };
+    const transposed = tf.transpose(this.variable); // read, then freed: every stateDict() used to leak one per weight
+    const data = Float32Array.from(transposed.dataSync());
+    transposed.dispose();
+    return { dtype: 'float32', shape: [...this.torchShape], data };
   }
 
   /** Loads a value given in PyTorch layout; `key` names it in errors. */

@@ -31,4 +31,17 @@ describe('OnnxGraph', () => {
   it('refuses bytes that are not a model, saying which engine', async () => {
     await expect(createOnnxSession(new Uint8Array([1, 2, 3]), { engine: 'ort-node' })).rejects.toThrow(/onnxruntime \(ort-node\) could not load/);
   });
+
+  it('keeps public names exact: an input or output whose name is taken throws instead of becoming name_N', () => {
+    const g = new OnnxGraph('clash');
+    const x = g.input('x', 'float32', [2]);
+    expect(() => g.input('x', 'float32', [2])).toThrow(/cannot name an input "x" — the name is already used/);
+    const y = g.node('Relu', [x], {}, 'y');
+    g.output(y, 'float32', [2]);
+    expect(() => g.output(y, 'float32', [2])).toThrow(/"y" is already an output/);
+    expect(() => g.output(g.node('Neg', [x]), 'float32', [2], 'y')).toThrow(/cannot name an output "y"/);
+    // a nested body's names are internal (bound by position), so they may repeat
+    const body = g.subgraph('body');
+    expect(body.input('x', 'float32', [2])).toBe('x_1');
+  });
 });

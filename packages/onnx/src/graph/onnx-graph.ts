@@ -73,18 +73,34 @@ export class OnnxGraph {
     return name;
   }
 
-  /** Declares a graph input (for a Loop body: in the order ONNX prescribes). */
+  /**
+   * Declares a graph input (for a Loop body: in the order ONNX prescribes). The main graph's
+   * inputs keep exactly the name asked for (callers feed them by name): a taken name throws.
+   */
   input(name: string, type: ElementType, dims: Dim[] | undefined): string {
+    this.claimPublicName(name, 'input');
     const unique = this.fresh(name);
     this.inputs.push(valueInfo(unique, type, dims));
     return unique;
   }
 
-  /** Declares `value` a graph output under `name` (an Identity node renames it when they differ). */
+  /**
+   * Declares `value` a graph output under `name` (an Identity node renames it when they differ).
+   * The main graph's outputs keep exactly that name: one already taken by another value throws.
+   */
   output(value: string, type: ElementType, dims: Dim[] | undefined, name = value): string {
+    if (value !== name) this.claimPublicName(name, 'output');
+    else if (!this.parent && this.outputs.some((o) => o.name === name)) throw new Error(`OnnxGraph '${this.name}': "${name}" is already an output`);
     const out = value === name ? value : this.node('Identity', [value], {}, name);
     this.outputs.push(valueInfo(out, type, dims));
     return out;
+  }
+
+  /** Why: a silently renamed input or output ('logits_3') breaks every caller that asks for it by name. */
+  private claimPublicName(name: string, what: 'input' | 'output'): void {
+    if (!this.parent && this.root().used.has(name)) {
+      throw new Error(`OnnxGraph '${this.name}': cannot name an ${what} "${name}" — the name is already used in the graph (inputs and outputs keep the exact names asked for)`);
+    }
   }
 
   /** A weight or constant tensor stored in the graph. */

@@ -182,14 +182,16 @@ describe('the viewer in Chromium', () => {
     await page.close();
   });
 
-  it('colours a mug by the shipped part segmenter, then by its attention', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=mug&model=spct-segmentation&mode=parts&backend=wasm`);
+  // Both shipped segmenters: SPCT (attention over the input points) and PCT (neighbour embedding
+  // first, every point kept as a centre, so its layers have 256 points too).
+  it.each(['spct-segmentation', 'pct-segmentation'])('colours a mug by the shipped part segmenter %s, then by its attention', async (model) => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=mug&model=${model}&mode=parts&backend=wasm`);
     await waitForState(page, 'ready');
     expect(await page.locator('#legend').textContent()).toMatch(/predicted parts \(mug, given\).*mug\/body.*mug\/handle/s);
     expect(await page.locator('#prediction').textContent()).toMatch(/mug \(given\): parts body, handle/);
-    await page.screenshot({ path: join(ARTIFACTS, 'mug-parts.png') });
+    await page.screenshot({ path: join(ARTIFACTS, `mug-parts-${model}.png`) });
     await page.evaluate(() => (globalThis as any).heed.update({ mode: 'query', query: 100, layer: 2 }));
-    expect(await page.locator('#status .report').textContent()).toMatch(/spct-segmentation: 256 layer points/);
+    expect(await page.locator('#status .report').textContent()).toMatch(new RegExp(`${model}: 256 layer points`));
     await drawnColours(page, log);
     expect(log.errors).toEqual([]);
     await page.close();

@@ -16,7 +16,7 @@ export class NotAvailableError extends Error {
 }
 
 /** The automatic log-scale range starts at this fraction of the largest value. */
-const LOG_DECADES = 1e-4;
+const LOG_DECADES = 1e-6;
 
 let identity = new Uint32Array(0);
 function identityIndex(n: number): Uint32Array {
@@ -37,8 +37,10 @@ function identityIndex(n: number): Uint32Array {
 export function paint(run: ModelRun | undefined, cloud: LoadedCloud, state: ViewState, out: Uint8Array): Painted {
   const rampOf = (values: Float32Array, index: ArrayLike<number>, title: string, valueName: string): Painted => {
     const data = extent(values);
-    // On a log scale the automatic range spans four decades below the largest value: softmax
-    // weights far below that are "nothing" and would otherwise squeeze the visible structure.
+    // On a log scale the automatic range spans six decades below the largest value: weights far
+    // below that are "nothing" and would squeeze the visible structure, while a peaked softmax row
+    // (one point holding 90 % of the weight) still shows the order of its other points instead of
+    // one flat bottom colour (the histogram's handles narrow it).
     const autoMin = state.scale === 'log' ? Math.max(data.min, data.max * LOG_DECADES) : data.min;
     const range: DisplayRange = { min: state.range?.[0] ?? autoMin, max: state.range?.[1] ?? data.max, scale: state.scale };
     colorByIndex(values, index, range, state.colormap, out);

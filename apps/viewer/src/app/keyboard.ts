@@ -12,6 +12,7 @@ export const SHORTCUTS: readonly [string, string][] = [
   ['0', 'reset the display range'],
   ['+ / −', 'point size'],
   ['m', 'all-layers strip on / off'],
+  ['e', 'eye-dome lighting on / off'],
   ['o', 'open a file'],
   ['P', 'save a PNG'],
 ];
@@ -49,6 +50,9 @@ export function bindKeyboard(app: ViewerApp): void {
     } else if (e.key === 'm') {
       app.controls.smallMultiples.checked = !app.controls.smallMultiples.checked;
       app.controls.smallMultiples.dispatchEvent(new Event('change'));
+    } else if (e.key === 'e') {
+      app.controls.eyeDome.checked = !app.controls.eyeDome.checked;
+      app.controls.eyeDome.dispatchEvent(new Event('change'));
     } else if (e.key === 'o') app.controls.openFile.click();
     else if (e.key === 'P') document.getElementById('export-png')?.click();
     else handled = false;

@@ -324,6 +324,7 @@ export class ViewerApp {
     on(c.scale, () => this.update({ scale: c.scale.value as ViewState['scale'] }));
     c.pointSize.addEventListener('input', () => this.view.setPointSize(Number(c.pointSize.value)));
     c.background.addEventListener('input', () => { this.view.setBackground(c.background.value); this.drawStrip(); });
+    c.eyeDome.addEventListener('change', () => this.view.setShading(c.eyeDome.checked));
     on(c.smallMultiples, () => { this.stripChosen = true; this.drawStrip(true); });
     on(c.openFile, () => { const f = c.openFile.files?.[0]; if (f) void this.openFile(f); c.openFile.value = ''; });
     on(c.openCheckpoint, () => { const f = c.openCheckpoint.files?.[0]; if (f) void this.openFile(f); c.openCheckpoint.value = ''; });

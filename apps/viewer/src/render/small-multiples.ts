@@ -1,4 +1,5 @@
 import * as THREE from 'three';
+import { createDisplayRenderer } from './display-renderer.js';
 
 /**
  * All attention layers side by side for one query: one canvas, one viewport per layer, each
@@ -27,7 +28,7 @@ export class SmallMultiples {
     this.canvas.setAttribute('aria-label', 'Every attention layer for the current query, side by side');
     this.labels.className = 'small-multiples-labels';
     container.replaceChildren(this.canvas, this.labels);
-    this.renderer = new THREE.WebGLRenderer({ canvas: this.canvas, antialias: false, preserveDrawingBuffer: true });
+    this.renderer = createDisplayRenderer(this.canvas);
     this.renderer.setScissorTest(true);
     // three.js rebuilds its state after a lost context; the strip redraws on the next request.
     this.canvas.addEventListener('webglcontextrestored', () => this.onRestored?.());

@@ -29,6 +29,7 @@ export interface Controls {
   pointSize: HTMLInputElement;
   background: HTMLInputElement;
   smallMultiples: HTMLInputElement;
+  eyeDome: HTMLInputElement;
 }
 
 /** The backend picker: `auto`, the tfjs backends, and onnxruntime running the model's ONNX export. */
@@ -107,8 +108,10 @@ export function buildControls(container: HTMLElement): Controls {
     pointSize: input('range', { min: '0.25', max: '6', step: '0.25', value: '1' }),
     background: input('color', { value: '#16181d' }),
     smallMultiples: input('checkbox'),
+    eyeDome: input('checkbox'),
   };
   c.smallMultiples.checked = true;
+  c.eyeDome.checked = true;
   // Stable hooks for tests and user scripts.
   for (const [name, element] of Object.entries(c)) (element as HTMLElement).dataset.control = name;
   const group = (title: string) => {
@@ -136,6 +139,7 @@ export function buildControls(container: HTMLElement): Controls {
   const view = group('View');
   labelled(view, 'Point size', c.pointSize, 'keys + and −');
   labelled(view, 'Background', c.background);
+  labelled(view, 'Eye-dome lighting', c.eyeDome, 'shades depth steps, as CloudCompare does; off shows the colours exactly (key e)');
   labelled(view, 'All layers strip', c.smallMultiples, 'key m');
   return c;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Big clouds stay interactive: a 1,000,000-point binary PLY to the first coloured frame (target
- * ≤ 2 s) and recolouring after a click (target ≤ 50 ms), in headless Chromium, on backend=wasm
- * and backend=webgpu (SwiftShader's software adapter here).
+ * ≤ 2 s) and recolouring after a click (target ≤ 50 ms), in headless Chromium, on backend=wasm,
+ * auto (the default: ort-wasm on a CPU) and webgpu (SwiftShader's software adapter here).
  *
  * - load: in the page, from the file input's `change` event to `<body data-heed-state>` becoming
  *   `ready` (read, parse in the worker, model run, nearest index, colours, draw issued), and on to
@@ -235,8 +235,8 @@ async function measure(backend) {
 const configurations = [];
 let failed;
 try {
-  // HEED_BENCH_BACKENDS=wasm limits the run (the SwiftShader WebGPU configuration takes minutes).
-  const backends = (process.env.HEED_BENCH_BACKENDS ?? 'wasm,webgpu').split(',');
+  // HEED_BENCH_BACKENDS=wasm,auto limits the run (the SwiftShader WebGPU configuration takes minutes).
+  const backends = (process.env.HEED_BENCH_BACKENDS ?? 'wasm,auto,webgpu').split(',');
   for (const backend of backends) configurations.push(await measure(backend));
 } catch (e) {
   failed = e;

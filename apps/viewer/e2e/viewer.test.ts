@@ -270,7 +270,25 @@ describe('the viewer in Chromium', () => {
 
   // Both shipped segmenters: SPCT (attention over the input points) and PCT (neighbour embedding
   // first, every point kept as a centre, so its layers have 256 points too).
-  it.each(['spct-segmentation', 'pct-segmentation'])('colours a mug by the shipped part segmenter %s, then by its attention', async (model) => {
+  it('lists every shipped PCT / SPCT / NPCT model as available, and runs the NPCT classifier: its query rows are softmax rows over all 128 points', async () => {
+    const { page, log } = await openPage(browser, `${site.url}?sample=torus&model=npct-classification&backend=wasm&query=5`);
+    await waitForState(page, 'ready');
+    const models = await page.locator('#controls [data-control="model"] option').evaluateAll((options) => options.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).disabled]));
+    expect(models.filter(([, disabled]) => disabled)).toEqual([]);
+    expect(models.map(([id]) => id)).toEqual(expect.arrayContaining(['pct-classification', 'spct-classification', 'npct-classification', 'pct-segmentation', 'spct-segmentation', 'npct-segmentation']));
+    expect(await page.locator('#status .report').textContent()).toMatch(/npct-classification: 128 layer points/);
+    await drawnColours(page, log);
+    for (const layer of [1, 4]) {
+      const { row } = await page.evaluate(attentionRowAt, { layer, query: 5 });
+      expect(row.length).toBe(128);
+      expect(Math.min(...row)).toBeGreaterThanOrEqual(0);
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it.each(['spct-segmentation', 'pct-segmentation', 'npct-segmentation'])('colours a mug by the shipped part segmenter %s, then by its attention', async (model) => {
     const { page, log } = await openPage(browser, `${site.url}?sample=mug&model=${model}&mode=parts&backend=wasm`);
     await waitForState(page, 'ready');
     expect(await page.locator('#legend').textContent()).toMatch(/predicted parts \(mug, given\).*mug\/body.*mug\/handle/s);

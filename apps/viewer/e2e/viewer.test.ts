@@ -76,6 +76,9 @@ describe('the viewer in Chromium', () => {
       const isBackground = (px: Uint8Array, o: number) => px[o] === 22 && px[o + 1] === 24 && px[o + 2] === 29;
       view.markQuery(undefined);
       view.setShading(false);
+      // Stepped back, the cube sits inside the view with background all round (no clipping hides).
+      view.camera.position.sub(view.controls.target).multiplyScalar(1.8).add(view.controls.target);
+      view.controls.update();
       await view.nextFrame();
       pointDraws.length = 0;
 
@@ -95,6 +98,15 @@ describe('the viewer in Chromium', () => {
         const [x, y] = [((v.x + 1) / 2) * W, ((v.y + 1) / 2) * H];
         const [px, py] = [(o / 4) % W + 0.5, Math.floor(o / 4 / W) + 0.5];
         if (!(i < positions.length / 3) || Math.abs(px - x) > halfSize + 1 || Math.abs(py - y) > halfSize + 1) misplaced++;
+      }
+      // And every point whose centre projects into the view has a point at that pixel (none clipped).
+      let inView = 0, holes = 0;
+      for (let i = 0; i < positions.length / 3; i++) {
+        v.set(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]).project(view.camera);
+        const [x, y] = [Math.floor(((v.x + 1) / 2) * W), Math.floor(((v.y + 1) / 2) * H)];
+        if (x < 0 || y < 0 || x >= W || y >= H) continue;
+        inView++;
+        if (isBackground(byIndex, 4 * (y * W + x))) holes++;
       }
       const green = await paintAll(() => [10, 200, 60]);
       const colours = (px: Uint8Array) => [...new Set(Array.from({ length: px.length / 4 }, (_, k) => `${px[4 * k]},${px[4 * k + 1]},${px[4 * k + 2]}`))].sort();
@@ -116,12 +128,14 @@ describe('the viewer in Chromium', () => {
       view.controls.update();
       await view.nextFrame();
       return {
-        count: heed.cloud.count, covered, misplaced, green: colours(green), brighter, darkened, sameCoverage,
+        count: heed.cloud.count, covered, misplaced, inView, holes, green: colours(green), brighter, darkened, sameCoverage,
         drawsWhileRecolouring, drawsForShading, drawsAfterMove: pointDraws.slice(drawsWhileRecolouring.length + drawsForShading.length),
       };
     });
     expect(result.covered).toBeGreaterThan(1000);
     expect(result.misplaced).toBe(0);
+    expect(result.inView).toBe(result.count);
+    expect(result.holes).toBeLessThanOrEqual(2); // 0 here; a clipped colour pass leaves whole strips
     // The background (#16181d) and the points' bytes, nothing brightened by a colour-space conversion.
     expect(result.green).toEqual(['10,200,60', '22,24,29']);
     expect(result.drawsWhileRecolouring).toEqual([]);

@@ -36,20 +36,18 @@ uniform float near;
 uniform float far;
 uniform float strength;
 layout(location = 0) out highp vec4 fragColour;
-float logDepth(ivec2 p) {
-  float d = texelFetch(depth, p, 0).r;
-  if (d >= 1.0) return 0.0;
-  return log2(near * far / (far - d * (far - near)));
-}
+// log2 of the view-space distance (any scale: only differences count); background: depth 1.
+float logDepth(float d) { return log2(near * far / (far - d * (far - near))); }
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
-  float own = logDepth(p);
+  float d = texelFetch(depth, p, 0).r;
   float response = 0.0;
-  if (own > 0.0) {
+  if (d < 1.0) {
+    float own = logDepth(d);
     ivec2 steps[4] = ivec2[4](ivec2(1, 0), ivec2(-1, 0), ivec2(0, 1), ivec2(0, -1));
     for (int i = 0; i < 4; i++) {
-      float neighbour = logDepth(p + steps[i]);
-      if (neighbour > 0.0) response += max(0.0, own - neighbour);
+      float neighbour = texelFetch(depth, clamp(p + steps[i], ivec2(0), textureSize(depth, 0) - 1), 0).r;
+      if (neighbour < 1.0) response += max(0.0, own - logDepth(neighbour));
     }
   }
   fragColour = vec4(exp(-response * 75.0 * strength), 0.0, 0.0, 1.0);

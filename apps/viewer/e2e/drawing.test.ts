@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Site, launchChromium, openPage, serveSite, waitForState } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { openPage, waitForState, siteAndBrowser } from './harness.js';
 
 // How the main view draws (src/render/index-image.ts): exact colours at the right pixels, eye-dome
 // lighting, and which changes rasterise the points again.
-let site: Site;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const e2e = siteAndBrowser();
 
 describe('the main view in Chromium', () => {
   it('puts each point\'s colour bytes on screen unchanged at its own pixels, shades depth steps only when asked, and redraws no point for a recolour; a moved view does', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=cube&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=cube&backend=wasm`);
     await waitForState(page, 'ready');
     const result = await page.evaluate(async () => {
       const heed = (globalThis as any).heed;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { type PreviewServer, preview } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Screenshots of every end-to-end test land here (git-ignored; CI keeps them as artifacts). */
@@ -35,6 +36,29 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+}
+
+/**
+ * One served site and one Chromium for a test file: started before its tests, closed after them.
+ * The returned holder is filled in `beforeAll`, so read it inside tests.
+ *
+ * @example
+ * ```ts
+ * const e2e = siteAndBrowser();
+ * it('opens', async () => { const { page } = await openPage(e2e.browser, e2e.site.url); });
+ * ```
+ */
+export function siteAndBrowser(): { site: Site; browser: Browser } {
+  const holder = {} as { site: Site; browser: Browser };
+  beforeAll(async () => {
+    holder.site = await serveSite();
+    holder.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+    await holder.site?.close();
+  });
+  return holder;
 }
 
 /** What a page did: requests, errors, console errors. */

@@ -1,25 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPly } from '@heed/pointcloud-io';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, APP_DIR, type Site, canvasColours, drawnColours, launchChromium, offSiteRequests, openPage, serveSite, waitForState } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, APP_DIR, canvasColours, drawnColours, offSiteRequests, openPage, waitForState, siteAndBrowser } from './harness.js';
 import { attentionRowAt, smallPctOnnx } from './onnx-fixtures.js';
 
 const TEST_DATA = join(APP_DIR, '..', '..', 'packages', 'pointcloud-io', 'test-data');
 const PCT_FIXTURES = join(APP_DIR, '..', '..', 'packages', 'point-transformer', 'test-data');
-let site: Site;
-let browser: Browser;
-
-beforeAll(async () => {
-  site = await serveSite();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const e2e = siteAndBrowser();
 
 /** Share of the 32×32 grid samples whose colour differs by more than a few levels. */
 function differingShare(a: number[], b: number[]): number {
@@ -34,11 +22,11 @@ describe('the viewer in Chromium', () => {
   it('opens the bunny with the shipped PCT: two queries, two pictures, many colours, nothing off the machine', async () => {
     const pictures = [];
     for (const query of [0, 700]) {
-      const { page, log } = await openPage(browser, `${site.url}?query=${query}&layer=1`);
+      const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?query=${query}&layer=1`);
       await waitForState(page, 'ready');
       const colours = await drawnColours(page, log);
       await page.screenshot({ path: join(ARTIFACTS, `bunny-query${query}-layer1.png`) });
-      expect(offSiteRequests(log, site.url)).toEqual([]);
+      expect(offSiteRequests(log, e2e.site.url)).toEqual([]);
       expect(log.errors).toEqual([]);
       expect(await page.evaluate(() => new URLSearchParams(location.search).get('query'))).toBe(String(query));
       pictures.push(colours.grid);
@@ -48,7 +36,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it("backend=auto (the default) says which engine it picked and why: here Chromium's WebGPU adapter is SwiftShader, so onnxruntime on the CPU", async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=cube`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=cube`);
     await waitForState(page, 'ready');
     expect(await page.locator('#status .report').textContent()).toMatch(/^ort-wasm \(auto: fastest on this machine's CPU; WebGPU adapter is a software fallback\): onnxruntime-web wasm/);
     expect(await page.evaluate(() => new URLSearchParams(location.search).get('backend'))).toBeNull();
@@ -58,7 +46,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it('the shipped PCT on ort-wasm (its ONNX export in onnxruntime-web) colours the cloud with the attention and class the tfjs-wasm path gives', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?backend=ort-wasm&query=700`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=ort-wasm&query=700`);
     await waitForState(page, 'ready');
     expect(await page.locator('#status .report').textContent()).toMatch(/^ort-wasm: onnxruntime-web wasm, SIMD, \d threads? · pct-classification: 64 layer points/);
     await drawnColours(page, log);
@@ -75,13 +63,13 @@ describe('the viewer in Chromium', () => {
     expect(ort.row.length).toBe(64);
     expect(Math.max(...ort.row.map((v, j) => Math.abs(v - tfjs.row[j]!)))).toBeLessThan(1e-4);
     expect(log.errors).toEqual([]);
-    expect(offSiteRequests(log, site.url)).toEqual([]);
+    expect(offSiteRequests(log, e2e.site.url)).toEqual([]);
     await page.close();
   });
 
   it('restores every URL parameter, and a click on a point becomes the query in the URL', async () => {
     const search = '?sample=torus&model=spct-classification&layer=3&query=42&colormap=turbo&backend=wasm&mode=rollout&scale=linear';
-    const { page, log } = await openPage(browser, `${site.url}${search}`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}${search}`);
     await waitForState(page, 'ready');
     const controls = await page.evaluate(() => Object.fromEntries(['sample', 'model', 'layer', 'query', 'colormap', 'backend', 'mode', 'scale']
       .map((k) => [k, (document.querySelector(`#controls [data-control="${k}"]`) as HTMLInputElement | null)?.value])));
@@ -106,7 +94,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it('shows a bad file in the error panel, keeps the picture, and recovers with a good file', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=mug&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=mug&backend=wasm`);
     await waitForState(page, 'ready');
     const before = await canvasColours(page);
     await page.locator('#controls input[type=file][data-control="openFile"]').setInputFiles(join(TEST_DATA, 'pcdrs_corrupt_compressed.pcd'));
@@ -126,7 +114,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it.for(['wasm', 'webgpu'] as const)('reaches ready on backend=%s and says which backend ran', async (backend) => {
-    const { page, log } = await openPage(browser, `${site.url}?backend=${backend}&query=700`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=${backend}&query=700`);
     await waitForState(page, 'ready');
     const status = await page.locator('#status .report').textContent();
     // WebGPU runs on Chromium's SwiftShader adapter here; a fallback would say "asked webgpu".
@@ -134,12 +122,12 @@ describe('the viewer in Chromium', () => {
     await drawnColours(page, log);
     await page.screenshot({ path: join(ARTIFACTS, `bunny-${backend}.png`) });
     expect(log.errors).toEqual([]);
-    expect(offSiteRequests(log, site.url)).toEqual([]);
+    expect(offSiteRequests(log, e2e.site.url)).toEqual([]);
     await page.close();
   });
 
   it('vision tab: an image with its CBAM attention, a new one on click', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=wasm`);
     await waitForState(page, 'ready');
     await page.locator('#tab-vision').click();
     await page.waitForFunction(() => document.getElementById('vision-panel')!.dataset.visionSeed === '1', undefined, { timeout: 60_000 });
@@ -151,7 +139,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it("runs a user's reference-port checkpoint written by PyTorch (.pth), exports the coloured cloud as PLY, and leaks no tensor in the worker", async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=chair&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=chair&backend=wasm`);
     await waitForState(page, 'ready');
     await page.locator('#controls input[type=file][data-control="openCheckpoint"]').setInputFiles(join(PCT_FIXTURES, 'pct_reference.pth'));
     await waitForState(page, 'ready');
@@ -185,7 +173,7 @@ describe('the viewer in Chromium', () => {
   // Both shipped segmenters: SPCT (attention over the input points) and PCT (neighbour embedding
   // first, every point kept as a centre, so its layers have 256 points too).
   it('lists every shipped PCT / SPCT / NPCT model as available, and runs the NPCT classifier: its query rows are softmax rows over all 128 points', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=torus&model=npct-classification&backend=wasm&query=5`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=torus&model=npct-classification&backend=wasm&query=5`);
     await waitForState(page, 'ready');
     const models = await page.locator('#controls [data-control="model"] option').evaluateAll((options) => options.map((o) => [(o as HTMLOptionElement).value, (o as HTMLOptionElement).disabled]));
     expect(models.filter(([, disabled]) => disabled)).toEqual([]);
@@ -203,7 +191,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it.each(['spct-segmentation', 'pct-segmentation', 'npct-segmentation'])('colours a mug by the shipped part segmenter %s, then by its attention', async (model) => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=mug&model=${model}&mode=parts&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=mug&model=${model}&mode=parts&backend=wasm`);
     await waitForState(page, 'ready');
     expect(await page.locator('#legend').textContent()).toMatch(/predicted parts \(mug, given\).*mug\/body.*mug\/handle/s);
     expect(await page.locator('#prediction').textContent()).toMatch(/mug \(given\): parts body, handle/);
@@ -216,7 +204,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it('opens a LAZ file dropped on the view (laz-perf in the worker), saves a PNG at the size asked, and redraws after a lost GPU context', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=cube&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=cube&backend=wasm`);
     await waitForState(page, 'ready');
     const bytes = readFileSync(join(TEST_DATA, 'simple.laz')).toString('base64');
     const drop = await page.evaluateHandle((b64) => {
@@ -253,7 +241,7 @@ describe('the viewer in Chromium', () => {
   });
 
   it("opens a user's ONNX model (file picker, then drag and drop): its attention outputs in the picker, heads of 4-D ones, class names, the cloud coloured", async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=torus&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=torus&backend=wasm`);
     await waitForState(page, 'ready');
     await page.locator('#controls input[type=file][data-control="openOnnx"]').setInputFiles(await smallPctOnnx());
     await waitForState(page, 'ready');
@@ -293,12 +281,12 @@ describe('the viewer in Chromium', () => {
     // Both stay in the model picker.
     expect(await page.locator('#controls [data-control="model"] option').allTextContents()).toEqual(expect.arrayContaining(['small-pct.onnx (ONNX) (64 pts)']));
     expect(log.errors).toEqual([]);
-    expect(offSiteRequests(log, site.url)).toEqual([]);
+    expect(offSiteRequests(log, e2e.site.url)).toEqual([]);
     await page.close();
   });
 
   it('a corrupt .onnx shows its error, and the model before it stays current and usable', async () => {
-    const { page, log } = await openPage(browser, `${site.url}?sample=cube&model=spct-classification&backend=wasm`);
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?sample=cube&model=spct-classification&backend=wasm`);
     await waitForState(page, 'ready');
     const before = await canvasColours(page);
     await page.locator('#controls input[type=file][data-control="openOnnx"]').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a protobuf at all, just text') });

@@ -89,7 +89,7 @@ export class PointScene {
     // Rasterise the points now, while the model runs: the first coloured frame then only colours.
     // The size is read now (a forced layout), not when the resize observer next reports it.
     this.resize();
-    this.image.prepare(this.camera, this.basePointSize * this.pointSize);
+    this.image.prepare(this.camera, this.worldPointSize);
     this.renderer.getContext().flush();
     this.requestFrame();
     return colors;
@@ -120,6 +120,11 @@ export class PointScene {
    */
   get basePointSize(): number {
     return this.radius * Math.min(0.02, Math.max(0.002, 2.2 / Math.sqrt(this.count)));
+  }
+
+  /** The drawn point size in world units: the default scaled by the user's choice. */
+  private get worldPointSize(): number {
+    return this.basePointSize * this.pointSize;
   }
 
   /** Point size relative to the default ({@link basePointSize}). */
@@ -179,7 +184,7 @@ export class PointScene {
     const { renderer } = this;
     if (this.geometry && this.shown) {
       if (reindex) this.image.invalidate();
-      this.image.render(this.camera, this.basePointSize * this.pointSize, this.background);
+      this.image.render(this.camera, this.worldPointSize, this.background);
     } else {
       renderer.setClearColor(this.background, 1);
       renderer.clear();

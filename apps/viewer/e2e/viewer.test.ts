@@ -126,6 +126,29 @@ describe('the viewer in Chromium', () => {
     await page.close();
   });
 
+  it('survives a lost GPU device: the worker reloads the model on a new device, gives the same numbers, and the page says so', async () => {
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=webgpu&sample=cube`);
+    await waitForState(page, 'ready');
+    const probabilities = () => page.evaluate(async () => (await (globalThis as any).heed.worker.run()).probabilities as number[]);
+    const before = await probabilities();
+    // Destroys the worker's device as a driver reset would; @heed/webgpu replaces it.
+    expect(await page.evaluate(() => (globalThis as any).heed.worker.simulateDeviceLoss())).toMatch(/^device replaced: now on webgpu/);
+    await page.evaluate(() => (globalThis as any).heed.update({ sample: 'torus' }));
+    await waitForState(page, 'ready');
+    expect(await page.locator('#status .notice').allTextContents()).toContainEqual(
+      expect.stringMatching(/^the GPU device was lost \(destroyed.*\); a new WebGPU device took its place; the model was reloaded$/),
+    );
+    expect(await page.locator('#status .report').textContent()).toMatch(/^webgpu: /);
+    await drawnColours(page, log);
+    await page.evaluate(() => (globalThis as any).heed.update({ sample: 'cube' }));
+    await waitForState(page, 'ready');
+    const after = await probabilities();
+    expect(after.length).toBe(before.length);
+    after.forEach((p, i) => expect(Math.abs(p - before[i]!)).toBeLessThan(1e-5));
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
   it('vision tab: an image with its CBAM attention, a new one on click', async () => {
     const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=wasm`);
     await waitForState(page, 'ready');

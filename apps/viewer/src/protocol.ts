@@ -124,6 +124,8 @@ export interface ModelRun {
   /** Points the farthest point sampling ran over: the whole cloud, or a random subset of a big one. */
   fpsOver: number;
   timings: { prepareMs: number; forwardMs: number; attentionMs: number; nearestMs: number; totalMs: number };
+  /** Set on the first run after the GPU device was lost: what happened and where models run now. */
+  deviceLoss?: string;
 }
 
 /** Progress of a long worker task, for the progress bar. */

@@ -11,3 +11,7 @@ export { fpsThreads } from './kernels/farthest-point-sample.js';
 export {
   pointKernelDispatchBudget, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, SQUARED_DISTANCE_WGSL,
 } from './kernels/point-kernel-common.js';
+export {
+  DeviceLostError, onDeviceLost, deviceRecovery, preserveAcrossDeviceLoss, refreshPreserved, releasePreserved, simulateDeviceLoss,
+  type DeviceLossEvent,
+} from './device-loss.js';

@@ -184,6 +184,10 @@ export class ViewerApp {
     this.status.progress(`running ${this.model!.label}${this.model!.onnx ? '' : ` on ${this.backend!.backend}`}`);
     const run = await this.worker.run(category || undefined);
     if (generation !== this.generation) return;
+    if (run.deviceLoss) {
+      this.backend = (await this.worker.backendReport()) ?? this.backend;
+      this.status.notice(run.deviceLoss);
+    }
     this.run = run;
     this.afterRun();
     await this.recolor();

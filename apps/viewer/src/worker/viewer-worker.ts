@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
+import { DeviceLostError, deviceRecovery, onDeviceLost, simulateDeviceLoss } from '@heed/webgpu';
 import type { BackendChoice, BackendName, BackendReport, LoadedCloud, ModelDescriptor, ModelRun, OrtBackendName, VisionPicture } from '../protocol.js';
 import { useBackend } from './backend-setup.js';
 import { type LoadedModel, loadShippedModel, loadUserCheckpoint, shippedCatalog } from './model-catalog.js';
@@ -25,6 +26,19 @@ const checkpoints = new Map<string, { bytes: Uint8Array; fileName: string }>();
 const onnxModels = new Map<string, UserOnnxModel>();
 const onnxFiles = new Map<string, { bytes: Uint8Array; fileName: string }>();
 const ortPct = new OrtPctSessions(ortSession);
+/** What the last GPU device loss did, told to the page with the next run. */
+let deviceLoss: string | undefined;
+
+// A lost device takes the models' weights with it (@heed/webgpu brings the backend back, on a new
+// device or on wasm): rebuild them when next used, as after a backend switch — nothing is lost,
+// shipped weights and the user's checkpoints are at hand.
+onDeviceLost(({ reason, message, init }) => {
+  for (const m of models.values()) m.model.dispose();
+  models.clear();
+  const now = init.backend === 'webgpu' ? 'a new WebGPU device took its place' : `no new device (${init.reason}), running on ${init.backend}`;
+  deviceLoss = `the GPU device was lost (${reason}${message ? `: ${message}` : ''}); ${now}; the model was reloaded`;
+  if (backend && init.backend !== 'webgpu') backend = { ...backend, backend: init.backend as BackendName, fallbackReason: `GPU device lost; ${init.reason}` };
+});
 
 /** A progress callback from the page (a Comlink proxy); calls are fire-and-forget. */
 type Progress = (stage: string) => unknown;
@@ -50,10 +64,23 @@ async function loadOnnxFile(bytes: Uint8Array, fileName: string, onProgress?: Pr
   return loadUserOnnx(bytes, fileName, (b) => ortSession(b, engine));
 }
 
+/** A PCT by catalogue id: the one in memory, or loaded (again) from the user's checkpoint or the shipped weights. */
+async function modelById(id: string): Promise<LoadedModel> {
+  let m = models.get(id);
+  if (!m) {
+    const checkpoint = checkpoints.get(id);
+    m = checkpoint ? loadUserCheckpoint(checkpoint.bytes, checkpoint.fileName) : await loadShippedModel(id);
+    models.set(id, m);
+  }
+  return m;
+}
+
 async function runCurrent(category?: string): Promise<ModelRun> {
   if (!cloud) throw new Error('no cloud is open');
   if (!current) throw new Error('no model is loaded');
   if ('onnx' in current) return runUserOnnx(current.onnx, cloud.positions, userOnnxEngine());
+  // After a device loss the current model was disposed: load it again.
+  if (!models.has(current.pct.descriptor.id)) current = { pct: await modelById(current.pct.descriptor.id) };
   const name = activeBackend();
   const engine = ortEngine(name);
   const forward = engine ? await ortPct.forward(current.pct, engine) : undefined;
@@ -122,12 +149,7 @@ const api = {
       return m.descriptor;
     }
     if (id.startsWith('onnx:')) throw new Error(`model "${id}": open the ONNX file to see it`);
-    let m = models.get(id);
-    if (!m) {
-      const checkpoint = checkpoints.get(id);
-      m = checkpoint ? loadUserCheckpoint(checkpoint.bytes, checkpoint.fileName) : await loadShippedModel(id);
-      models.set(id, m);
-    }
+    const m = await modelById(id);
     const engine = ortEngine(activeBackend());
     if (engine) {
       void onProgress?.(`exporting ${m.descriptor.label} to ONNX and starting onnxruntime (${engine})`);
@@ -174,7 +196,31 @@ const api = {
   },
 
   async run(category?: string): Promise<ModelRun> {
-    return forPageRun(await runCurrent(category));
+    let run: ModelRun;
+    try {
+      run = await runCurrent(category);
+    } catch (e) {
+      // A run the device loss cut short fails with whatever the driver said: run it once more.
+      if (!(e instanceof DeviceLostError) && !deviceRecovery() && !deviceLoss) throw e;
+      await deviceRecovery();
+      run = await runCurrent(category);
+    }
+    if (deviceLoss) [run.deviceLoss, deviceLoss] = [deviceLoss, undefined];
+    return forPageRun(run);
+  },
+
+  /** The backend models run on now (it changes when a lost GPU device could not be replaced). */
+  backendReport(): BackendReport | undefined {
+    return backend;
+  },
+
+  /**
+   * Loses the WebGPU device on purpose, as a driver reset would, and resolves once it has been
+   * replaced — to try the recovery (tests, the console), like `WEBGL_lose_context` for WebGL.
+   */
+  async simulateDeviceLoss(): Promise<string> {
+    const { init, restored } = await simulateDeviceLoss();
+    return `device replaced: now on ${init.backend}; ${restored} tensors restored`;
   },
 
   /** A new image of the vision task with the shipped CBAM CNN's spatial attention beside it. */

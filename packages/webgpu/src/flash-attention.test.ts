@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaledDotProductAttention } from '@heed/attention';
-import { inCI, matmul, maskedSoftmaxRows, maxRelativeError, randomMatrix, seededRandom, transpose } from '@heed/testing';
+import { inCI, maxRelativeError } from '@heed/testing';
 import { fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
+import { reference, run } from './test/attention-reference.js';
 
 let init: WebGPUInit;
 beforeAll(async () => {
@@ -12,27 +13,6 @@ beforeAll(async () => {
 const skipUnlessGPU = (ctx: { skip: (note?: string) => never }) => {
   if (init.backend !== 'webgpu') ctx.skip(`no WebGPU adapter: ${init.reason}`);
 };
-
-/** float64 reference for BH slices of [T, d] matrices. */
-function reference(qs: number[][][], ks: number[][][], vs: number[][][], scale: number, keep: (s: number, i: number, j: number) => boolean) {
-  return qs.map((q, s) => matmul(maskedSoftmaxRows(matmul(q, transpose(ks[s]!)).map((r) => r.map((x) => x * scale)), (i, j) => keep(s, i, j)), vs[s]!));
-}
-
-function run(bh: number, tq: number, tk: number, d: number, dv: number, opts: { causal?: boolean; validLens?: number[]; scale?: number; spread?: number }) {
-  const rand = seededRandom(bh * 1000 + tq + d);
-  const spread = opts.spread ?? 1;
-  const qs = Array.from({ length: bh }, () => randomMatrix(rand, tq, d, -spread, spread));
-  const ks = Array.from({ length: bh }, () => randomMatrix(rand, tk, d, -spread, spread));
-  const vs = Array.from({ length: bh }, () => randomMatrix(rand, tk, dv));
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  const lens = opts.validLens ?? new Array<number>(bh).fill(tk);
-  const expected = reference(qs, ks, vs, scale, (s, i, j) => j < lens[s]! && (!opts.causal || j <= i));
-  const { output } = scaledDotProductAttention(
-    tf.tensor(qs.flat(2), [bh, tq, d]), tf.tensor(ks.flat(2), [bh, tk, d]), tf.tensor(vs.flat(2), [bh, tk, dv]),
-    { causal: opts.causal, validLens: opts.validLens, scale: opts.scale, returnWeights: false },
-  );
-  return { output, expected };
-}
 
 describe('flash attention on WebGPU', () => {
   it('registers its kernels for webgpu', (ctx) => {

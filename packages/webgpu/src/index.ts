@@ -15,3 +15,8 @@ export {
   DeviceLostError, onDeviceLost, deviceRecovery, preserveAcrossDeviceLoss, refreshPreserved, releasePreserved, simulateDeviceLoss,
   type DeviceLossEvent,
 } from './device-loss.js';
+export {
+  dispatchBudget, setDispatchBudget, minDispatchWorkgroups, DEFAULT_DISPATCH_BUDGET, DEFAULT_MIN_DISPATCH_WORKGROUPS,
+} from './kernels/dispatch-budget.js';
+export { setStorageBindingLimit, storageBindingLimit, bindSlices, type SliceBinding } from './kernels/binding-view.js';
+export { planAttentionDispatches, type AttentionPlanInput, type AttentionDispatch } from './kernels/flash-attention.js';

@@ -2,7 +2,8 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FarthestPointSample, type FarthestPointSampleAttrs, type FarthestPointSampleInputs } from '@heed/attention';
 import { FarthestPointSampleProgram, FpsCentresProgram } from './farthest-point-sample-program.js';
-import { floorPow2, pointKernelDispatchBudget } from './point-kernel-common.js';
+import { dispatchBudget } from './dispatch-budget.js';
+import { floorPow2 } from './point-kernel-common.js';
 
 /**
  * Invocations per FPS workgroup: as many as the device allows (a power of two), up to 1024 as
@@ -33,7 +34,7 @@ const farthestPointSample: KernelFunc = ({ inputs, backend, attrs }) => {
   // State (centres + running distances) lives in the work tensor, so samples can be split
   // across dispatches, each covering at most the dispatch budget of point pairs.
   const work = gpu.makeTensorInfo([batch, numSamples + n], 'int32');
-  const perDispatch = Math.max(1, Math.floor(pointKernelDispatchBudget() / n));
+  const perDispatch = Math.max(1, Math.floor(dispatchBudget() / n));
   for (let start = 0; start < numSamples; start += perDispatch) {
     const end = Math.min(numSamples, start + perDispatch);
     const uniforms = [{ type: 'int32', data: [start] }, { type: 'int32', data: [end] }, { type: 'int32', data: [0] }];

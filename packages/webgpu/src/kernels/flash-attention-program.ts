@@ -25,28 +25,42 @@ export function chooseTiles(d: number, dv: number, limits: { maxComputeWorkgroup
  * row (q and the output accumulator in registers); K and V stream through workgroup memory one
  * tile at a time; softmax is computed online (running max and sum, one rescale per tile), so no
  * Tq×Tk buffer ever exists. Inputs q [BH, Tq, d], k [BH, Tk, d], v [BH, Tk, dv], keyLengths
- * int32 [BH]; uniforms scale and causal. Output [BH, Tq, dv]; rows with no key give zeros.
+ * int32 [BH]; output [BH, Tq, dv]; rows with no key give zeros.
+ *
+ * One dispatch covers `rows` query rows from uniform `rowStart` of `slices` slices. Each tensor
+ * may be bound whole or as a view of just those slices (see `binding-view.ts`): uniforms `qBase`,
+ * `kBase`, `vBase`, `lengthsBase`, `outBase` are the element offsets of the dispatch's first slice
+ * in what is bound; `scale` and `causal` as the attributes say.
+ *
+ * @example
+ * ```ts
+ * const program = new FlashAttentionProgram(bh, tq, d, dv, chooseTiles(d, dv, device.limits)); // all of it at once
+ * const bases = [0, 0, 0, 0, 0].map((b) => ({ type: 'int32', data: [b] }));
+ * backend.runWebGPUProgram(program, [q, k, v, keyLengths], 'float32',
+ *   [{ type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }, { type: 'int32', data: [0] }, ...bases]);
+ * ```
  */
 export class FlashAttentionProgram implements WebGPUProgram {
   variableNames = ['q', 'k', 'v', 'keyLengths'];
-  uniforms = 'scale : f32, causal : i32,';
+  uniforms = 'scale : f32, causal : i32, rowStart : i32, qBase : i32, kBase : i32, vBase : i32, lengthsBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
 
+  /** Covers `rows` query rows (from uniform `rowStart`) of `slices` slices. */
   constructor(
-    bh: number,
-    tq: number,
+    slices: number,
+    rows: number,
     private readonly d: number,
     private readonly dv: number,
     private readonly tiles: FlashAttentionTiles,
   ) {
-    this.outputShape = [bh, tq, dv];
+    this.outputShape = [slices, rows, dv];
     this.dispatchLayout = { x: [0, 1, 2] };
     this.workgroupSize = [tiles.rows, 1, 1];
-    this.dispatch = [Math.ceil(tq / tiles.rows), bh, 1];
+    this.dispatch = [Math.ceil(rows / tiles.rows), slices, 1];
     this.shaderKey = `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}`;
   }
 
@@ -64,13 +78,14 @@ export class FlashAttentionProgram implements WebGPUProgram {
     var<workgroup> sharedGroupEnd : i32;
 
     fn main(index : i32) {
+      // The dispatch's slice, counted from its first; rows are counted from the tensor's first.
       let slice = i32(workgroupId.y);
-      let firstRow = i32(workgroupId.x) * ROWS;
+      let firstRow = uniforms.rowStart + i32(workgroupId.x) * ROWS;
       let row = firstRow + i32(localId.x);
       let tq = uniforms.qShape[1];
       let tk = uniforms.kShape[1];
       let causal = uniforms.causal != 0;
-      let len = min(keyLengths[slice], tk);
+      let len = min(keyLengths[uniforms.lengthsBase + slice], tk);
       // Keys this row may see.
       var rowEnd = select(len, min(len, row + 1), causal);
       if (row >= tq) { rowEnd = 0; }
@@ -81,7 +96,7 @@ export class FlashAttentionProgram implements WebGPUProgram {
 
       var qRow : array<f32, D>;
       if (row < tq) {
-        let base = (slice * tq + row) * D;
+        let base = uniforms.qBase + (slice * tq + row) * D;
         for (var c = 0; c < D; c++) { qRow[c] = q[base + c]; }
       }
       var acc : array<f32, DV>;
@@ -90,8 +105,8 @@ export class FlashAttentionProgram implements WebGPUProgram {
       var s : array<f32, KEYS>;
 
       for (var start = 0; start < groupEnd; start += KEYS) {
-        let kBase = (slice * tk + start) * D;
-        let vBase = (slice * tk + start) * DV;
+        let kBase = uniforms.kBase + (slice * tk + start) * D;
+        let vBase = uniforms.vBase + (slice * tk + start) * DV;
         for (var i = i32(localIndex); i < KEYS * D; i += ROWS) {
           kTile[i] = select(0.0, k[kBase + i], start + i / D < tk);
         }
@@ -121,7 +136,7 @@ export class FlashAttentionProgram implements WebGPUProgram {
         workgroupBarrier();
       }
       if (row < tq) {
-        let outBase = (slice * tq + row) * DV;
+        let outBase = uniforms.outBase + (slice * tq + row) * DV;
         let inv = select(0.0, 1.0 / l, l > 0.0);
         for (var c = 0; c < DV; c++) { result[outBase + c] = acc[c] * inv; }
       }

@@ -2,20 +2,119 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FusedScaledDotProductAttention, type FusedAttentionAttrs, type FusedAttentionInputs } from '@heed/attention';
 import { FlashAttentionProgram, chooseTiles } from './flash-attention-program.js';
+import { dispatchBudget, minDispatchWorkgroups } from './dispatch-budget.js';
+import { bindSlices, slicesThatFit, storageBindingLimit, type SliceRange } from './binding-view.js';
+
+/** What {@link planAttentionDispatches} needs to know about a call and the device. */
+export interface AttentionPlanInput {
+  /** Slices (batch × heads), query rows and keys of each. */
+  bh: number;
+  tq: number;
+  tk: number;
+  /** Query rows per workgroup. */
+  rowsPerWorkgroup: number;
+  /** Query–key pairs one dispatch may cover ({@link dispatchBudget}). */
+  budget: number;
+  /** Workgroups a dispatch keeps at least, budget or not ({@link minDispatchWorkgroups}). */
+  minWorkgroups: number;
+  /** The device's `maxComputeWorkgroupsPerDimension`. */
+  maxWorkgroups: number;
+  /** Bytes of one tensor one dispatch may bind, and the alignment of binding offsets. */
+  bindingLimit: number;
+  alignment: number;
+  /** The tensors to bind, by name: bytes per slice and slices. */
+  tensors: Record<string, SliceRange>;
+}
+
+/** One dispatch: query rows [rowStart, rowStart + rows) of slices [sliceStart, sliceStart + slices). */
+export interface AttentionDispatch {
+  sliceStart: number;
+  slices: number;
+  rowStart: number;
+  rows: number;
+}
+
+/**
+ * Splits an attention call into dispatches of at most `budget` query–key pairs (a whole number of
+ * workgroups of rows; at least `minWorkgroups` of them, or all the rows), no more than `maxWorkgroups`
+ * workgroups per dimension, and slice ranges that every tensor can bind within `bindingLimit`.
+ * Throws, naming the tensor, when one slice of a tensor cannot be bound.
+ *
+ * @example
+ * ```ts
+ * const slice = { sliceBytes: 333 * 64 * 4, slices: 2 };
+ * planAttentionDispatches({ bh: 2, tq: 333, tk: 333, rowsPerWorkgroup: 64, budget: 64 * 333, minWorkgroups: 1, maxWorkgroups: 65535,
+ *   bindingLimit: 2 ** 27, alignment: 256, tensors: { q: slice } }).length; // 12: 6 row ranges × 2 slices
+ * ```
+ */
+export function planAttentionDispatches(p: AttentionPlanInput): AttentionDispatch[] {
+  const groups = Math.ceil(p.tq / p.rowsPerWorkgroup);
+  const byBudget = Math.floor(p.budget / (p.rowsPerWorkgroup * Math.max(1, p.tk)));
+  const groupsPerDispatch = Math.min(groups, p.maxWorkgroups, Math.max(1, p.minWorkgroups, byBudget));
+  const rowsPerDispatch = groupsPerDispatch * p.rowsPerWorkgroup;
+  // Several slices per dispatch only when one dispatch holds all rows of a slice.
+  const slicesByBudget = groupsPerDispatch < groups
+    ? 1
+    : Math.max(1, Math.ceil(p.minWorkgroups / groups), Math.floor(p.budget / Math.max(1, p.tq * p.tk)));
+  const plan: AttentionDispatch[] = [];
+  for (let sliceStart = 0; sliceStart < p.bh;) {
+    let slices = Math.min(p.bh - sliceStart, slicesByBudget, p.maxWorkgroups);
+    for (const [name, t] of Object.entries(p.tensors)) {
+      slices = Math.min(slices, slicesThatFit(`${FusedScaledDotProductAttention}: ${name}`, t, sliceStart, p.bindingLimit, p.alignment));
+    }
+    for (let rowStart = 0; rowStart < p.tq; rowStart += rowsPerDispatch) {
+      plan.push({ sliceStart, slices, rowStart, rows: Math.min(rowsPerDispatch, p.tq - rowStart) });
+    }
+    sliceStart += slices;
+  }
+  return plan;
+}
 
 const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, k, v, keyLengths } = inputs as FusedAttentionInputs;
   const { scale, causal } = attrs as unknown as FusedAttentionAttrs;
   const gpu = backend as WebGPUBackend;
   const [bh, tq, d] = q.shape as [number, number, number];
+  const tk = k.shape[1]!;
   const dv = v.shape[2]!;
-  const tiles = chooseTiles(d, dv, gpu.device.limits);
-  const program = new FlashAttentionProgram(bh, tq, d, dv, tiles);
-  const uniforms = [{ type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }];
-  return gpu.runWebGPUProgram(program, [q, k, v, keyLengths] as TensorInfo[], 'float32', uniforms);
+  if (bh * tq * dv === 0) return gpu.makeTensorInfo([bh, tq, dv], 'float32', new Float32Array(0));
+  const limits = gpu.device.limits;
+  const tiles = chooseTiles(d, dv, limits);
+  const bindingLimit = storageBindingLimit(limits);
+  const alignment = limits.minStorageBufferOffsetAlignment;
+  const slice = (elements: number): SliceRange => ({ sliceBytes: elements * 4, slices: bh });
+  // Planned (and so checked) before the output exists, so that a throw leaves nothing behind.
+  const plan = planAttentionDispatches({
+    bh, tq, tk, rowsPerWorkgroup: tiles.rows, budget: dispatchBudget(), minWorkgroups: minDispatchWorkgroups(), maxWorkgroups: limits.maxComputeWorkgroupsPerDimension,
+    bindingLimit, alignment,
+    tensors: { q: slice(tq * d), k: slice(tk * d), v: slice(tk * dv), keyLengths: slice(1), output: slice(tq * dv) },
+  });
+  const out = gpu.makeTensorInfo([bh, tq, dv], 'float32');
+  for (const c of plan) {
+    bindSlices(gpu, [q, k, v, keyLengths, out] as TensorInfo[], c.sliceStart, c.slices, bindingLimit, alignment, (bound) => {
+      const uniforms = [
+        { type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }, { type: 'int32', data: [c.rowStart] },
+        ...bound.map((b) => ({ type: 'int32', data: [b.base] })),
+      ];
+      const program = new FlashAttentionProgram(c.slices, c.rows, d, dv, tiles);
+      gpu.runWebGPUProgram(program, bound.slice(0, 4).map((b) => b.info), 'float32', uniforms, bound[4]!.info);
+    });
+  }
+  return out;
 };
 
-/** Fused scaled-dot-product attention for the `webgpu` backend (see {@link FlashAttentionProgram}). */
+/**
+ * Fused scaled-dot-product attention for the `webgpu` backend (see {@link FlashAttentionProgram}).
+ * Long calls are split into dispatches of at most {@link dispatchBudget} query–key pairs, but no
+ * fewer than {@link minDispatchWorkgroups} workgroups (ranges
+ * of slices and query rows, all writing one output); tensors larger than one storage binding are
+ * bound a range of slices at a time ({@link bindSlices}).
+ *
+ * @example
+ * ```ts
+ * tf.registerKernel(flashAttentionConfig); // registerFusedKernels() does this
+ * ```
+ */
 export const flashAttentionConfig: KernelConfig = {
   kernelName: FusedScaledDotProductAttention,
   backendName: 'webgpu',

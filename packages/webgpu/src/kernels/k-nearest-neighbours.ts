@@ -2,7 +2,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { KNearestNeighbours, type KNearestNeighboursAttrs, type KNearestNeighboursInputs } from '@heed/attention';
 import { KNN_ROWS, KNearestNeighboursProgram } from './k-nearest-neighbours-program.js';
-import { pointKernelDispatchBudget } from './point-kernel-common.js';
+import { dispatchBudget, minDispatchWorkgroups } from './dispatch-budget.js';
 
 const kNearestNeighbours: KernelFunc = ({ inputs, backend, attrs }) => {
   const { query, points } = inputs as KNearestNeighboursInputs;
@@ -18,9 +18,10 @@ const kNearestNeighbours: KernelFunc = ({ inputs, backend, attrs }) => {
     throw new Error(`KNearestNeighbours: batch ${batch} exceeds the device's ${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
   }
   // Split long jobs by queries: each dispatch covers about the dispatch budget of point pairs
-  // (whole workgroups, and no more workgroups than one dimension allows).
+  // (whole workgroups, at least minDispatchWorkgroups of them, and no more workgroups than one
+  // dimension allows).
   const maxRows = KNN_ROWS * limits.maxComputeWorkgroupsPerDimension;
-  const perDispatch = Math.min(maxRows, KNN_ROWS * Math.max(1, Math.floor(pointKernelDispatchBudget() / (n * KNN_ROWS))));
+  const perDispatch = Math.min(maxRows, KNN_ROWS * Math.max(1, minDispatchWorkgroups(), Math.floor(dispatchBudget() / (n * KNN_ROWS))));
   const out = gpu.makeTensorInfo([batch, s, k], 'int32');
   for (let start = 0; start < s; start += perDispatch) {
     const end = Math.min(s, start + perDispatch);

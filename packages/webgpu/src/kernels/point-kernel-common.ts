@@ -1,7 +1,7 @@
 /**
  * What the point kernels (farthest point sampling, k nearest neighbours) share: the float32
- * squared distance in WGSL, rounded exactly as the JS reference rounds it, and how much work one
- * dispatch may take before the kernel splits the job across several.
+ * squared distance in WGSL, rounded exactly as the JS reference rounds it, and the names they had
+ * first for the dispatch budget (now shared with attention: `dispatch-budget.ts`).
  */
 
 /**
@@ -22,48 +22,20 @@ export const SQUARED_DISTANCE_WGSL = `
 `;
 
 /**
- * Default for {@link pointKernelDispatchBudget}: 2^26 point pairs per dispatch.
+ * The point kernels' names for the shared dispatch budget ({@link dispatchBudget},
+ * {@link setDispatchBudget}, {@link DEFAULT_DISPATCH_BUDGET}), kept as aliases.
  *
  * @example
  * ```ts
- * setPointKernelDispatchBudget(DEFAULT_PAIRS_PER_DISPATCH); // back to the default
- * ```
- */
-export const DEFAULT_PAIRS_PER_DISPATCH = 2 ** 26;
-
-let pairsPerDispatch = DEFAULT_PAIRS_PER_DISPATCH;
-
-/**
- * How many point pairs (distance evaluations) one dispatch of a point kernel may cover. Longer
- * jobs are split: FPS runs a range of samples per dispatch (state carried in its distance
- * buffer), kNN a range of queries. Keeps single dispatches short where a watchdog resets long
- * ones (browsers, desktop drivers); a dispatch is a few hundred microseconds on a data-centre GPU.
- *
- * @example
- * ```ts
- * pointKernelDispatchBudget(); // 67108864
- * ```
- */
-export function pointKernelDispatchBudget(): number {
-  return pairsPerDispatch;
-}
-
-/**
- * Sets {@link pointKernelDispatchBudget} (≥ 1; tests use a tiny budget to exercise the split).
- * Returns the previous value.
- *
- * @example
- * ```ts
- * const previous = setPointKernelDispatchBudget(2 ** 24); // shorter dispatches
+ * const previous = setPointKernelDispatchBudget(2 ** 24); // the same budget as setDispatchBudget
  * setPointKernelDispatchBudget(previous);
  * ```
  */
-export function setPointKernelDispatchBudget(pairs: number): number {
-  if (!Number.isInteger(pairs) || pairs < 1) throw new Error(`setPointKernelDispatchBudget: pairs must be a positive integer, got ${pairs}`);
-  const previous = pairsPerDispatch;
-  pairsPerDispatch = pairs;
-  return previous;
-}
+export {
+  dispatchBudget as pointKernelDispatchBudget,
+  setDispatchBudget as setPointKernelDispatchBudget,
+  DEFAULT_DISPATCH_BUDGET as DEFAULT_PAIRS_PER_DISPATCH,
+} from './dispatch-budget.js';
 
 /**
  * Largest power of two ≤ `n` (1 for n < 2).

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { scaledDotProductAttention } from '@heed/attention';
 import { inCI, maxRelativeError } from '@heed/testing';
-import { fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
+import { VECTOR_WIDTH_FLAG, fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
 import { reference, run } from './test/attention-reference.js';
 
 let init: WebGPUInit;
@@ -31,7 +32,24 @@ describe('flash attention on WebGPU', () => {
     expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
   });
 
-  it.for([16, 32, 48, 80, 128])('handles head dim %i with odd lengths, padding and a fully masked slice', async (d, ctx) => {
+  it('the scalar kernel (flag HEED_FLASH_VECTOR_WIDTH = 1, the benchmarks\' alternative) matches float64 too', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const programs = vi.spyOn(tf.backend() as WebGPUBackend, 'runWebGPUProgram');
+    tf.env().set(VECTOR_WIDTH_FLAG, 1);
+    try {
+      const { output, expected } = run(2, 333, 333, 64, 64, { causal: true });
+      expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
+      const keys = programs.mock.calls.map(([program]) => program.shaderKey).filter((key) => key.startsWith('heedFlashAttention'));
+      expect(keys.length).toBeGreaterThan(0);
+      // heedFlashAttention_<d>_<dv>_<rows>_<keys>_<vector width>, then what tfjs appends.
+      expect(keys.every((key) => /^heedFlashAttention_64_64_\d+_\d+_1_/.test(key))).toBe(true);
+    } finally {
+      tf.env().set(VECTOR_WIDTH_FLAG, 4);
+      programs.mockRestore();
+    }
+  });
+
+  it.for([16, 18, 32, 48, 80, 128])('handles head dim %i (18: the scalar path, others four channels per load) with odd lengths, padding and a fully masked slice', async (d, ctx) => {
     skipUnlessGPU(ctx);
     const { output, expected } = run(3, 37, 70, d, d === 80 ? 24 : d, { validLens: [70, 13, 0], causal: d === 48 });
     const data = await output.data();

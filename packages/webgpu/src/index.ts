@@ -18,5 +18,7 @@ export {
 export {
   dispatchBudget, setDispatchBudget, minDispatchWorkgroups, DEFAULT_DISPATCH_BUDGET, DEFAULT_MIN_DISPATCH_WORKGROUPS,
 } from './kernels/dispatch-budget.js';
-export { setStorageBindingLimit, storageBindingLimit, bindSlices, type SliceBinding } from './kernels/binding-view.js';
-export { planAttentionDispatches, type AttentionPlanInput, type AttentionDispatch } from './kernels/flash-attention.js';
+export {
+  setStorageBindingLimit, storageBindingLimit, bindSlices, planSliceRanges, type SliceBinding, type SliceSpan,
+} from './kernels/binding-view.js';
+export { planAttentionDispatches, VECTOR_WIDTH_FLAG, type AttentionPlanInput, type AttentionDispatch } from './kernels/flash-attention.js';

@@ -1,13 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OffsetAttention } from '@heed/attention';
 import { inCI, seededRandom, tensorsLeakedBy, useBackend } from '@heed/testing';
 import { createPCT, offsetAttention } from '@heed/point-transformer';
-import { fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import {
+  fusedKernelNames, initWebGPU, setStorageBindingLimit, OffsetAttentionColumnsProgram, OffsetAttentionRowStatsProgram, type WebGPUInit,
+} from './index.js';
+import { planSliceRanges } from './kernels/binding-view.js';
+import { watchBindings } from './test/binding-spy.js';
 
 let init: WebGPUInit;
 beforeAll(async () => {
   init = await initWebGPU({ fallback: inCI ? null : 'cpu' });
+});
+afterEach(() => {
+  setStorageBindingLimit(null);
+  vi.restoreAllMocks();
 });
 
 const skipUnlessGPU = (ctx: { skip: (note?: string) => never }) => {
@@ -207,5 +216,69 @@ describe('offset-attention on WebGPU', () => {
     } finally {
       await useBackend('webgpu');
     }
+  });
+});
+
+describe('offset-attention bound a few batch elements at a time (storage binding limit)', () => {
+  // B = 3, N = 33, dq = 16, C = 24: 2112 bytes of q and k per batch element, 3168 of v and the
+  // output, 264 of the statistics — none a multiple of 256, so views start off slice boundaries.
+  const [b, n, dq, c] = [3, 33, 16, 24];
+  const sliceBytes = { query: n * dq * 4, key: n * dq * 4, value: n * c * 4, stats: n * 2 * 4, out: n * c * 4 };
+
+  it.for([
+    // q, k, stats whole (6336 bytes fit), v and the output views: batch elements [0, 2), [2, 3).
+    { name: 'v and out views, separate q/k', limit: 2 * 3168 + 100, tied: false },
+    // Everything but the statistics a view of one batch element (query = key).
+    { name: 'one batch element per dispatch, tied', limit: 4000, tied: true },
+  ])('matches float64 to 1e-4 of max|x_r|: $name', async ({ name, limit, tied }, ctx) => {
+    skipUnlessGPU(ctx);
+    const alignment = (tf.backend() as WebGPUBackend).device.limits.minStorageBufferOffsetAlignment;
+    const ranges = planSliceRanges(OffsetAttention, b, sliceBytes, limit, alignment);
+    expect(ranges.length).toBeGreaterThanOrEqual(2);
+    setStorageBindingLimit(limit);
+    const seen = watchBindings();
+    const { data, error } = await compare({ b, n, dq, c, tied });
+    worst[`bound in views: ${name}`] = error;
+    expect(error).toBeLessThan(1e-4);
+    expect(seen.dispatches(OffsetAttentionRowStatsProgram)).toBe(ranges.length);
+    expect(seen.dispatches(OffsetAttentionColumnsProgram)).toBe(ranges.length);
+    seen.expectBound(limit, sliceBytes.value);
+    expect(data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('throws, naming the kernel and the tensor, when one batch element is over the limit — leaving nothing behind', (ctx) => {
+    skipUnlessGPU(ctx);
+    const [q, v] = [tf.ones([b, n, dq]), tf.ones([b, n, c])];
+    const [tensors, dataIds] = [tf.memory().numTensors, tf.backend().numDataIds()];
+    setStorageBindingLimit(3000); // q and k fit one batch element each (2112 bytes), v does not (3168)
+    expect(() => tf.engine().runKernel(OffsetAttention, { query: q, key: q, value: v }, { epsilon: 1e-9 })).toThrow(
+      'HeedOffsetAttention: value: one slice is 3168 bytes, more than the storage binding limit of 3000 bytes',
+    );
+    expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual([tensors, dataIds]);
+    tf.dispose([q!, v!]);
+  });
+
+  it('leaks no tensors, views or GPU bytes, and leaves the inputs intact', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const rand = seededRandom(8);
+    const [qa, va] = [random(rand, b * n * dq, 1), random(rand, b * n * c, 1)];
+    const [q, v] = [tf.tensor3d(qa, [b, n, dq]), tf.tensor3d(va, [b, n, c])];
+    setStorageBindingLimit(4000);
+    const call = async () => {
+      const out = tf.engine().runKernel(OffsetAttention, { query: q, key: q, value: v }, { epsilon: 1e-9 }) as tf.Tensor;
+      const data = await out.data();
+      out.dispose();
+      return data;
+    };
+    const first = await call(); // also warms the buffer pool
+    const gpu = tf.backend() as WebGPUBackend;
+    const [dataIds, bytes] = [gpu.numDataIds(), gpu.memory().numBytesInGPU];
+    expect(await tensorsLeakedBy(async () => { for (let i = 0; i < 2; i++) expect(await call()).toEqual(first); })).toBe(0);
+    expect(gpu.numDataIds()).toBe(dataIds);
+    expect(gpu.memory().numBytesInGPU).toBe(bytes);
+    // The parents' buffers were never released by a view: they read back as written.
+    expect(await q.data()).toEqual(qa);
+    expect(await v.data()).toEqual(va);
+    tf.dispose([q, v]);
   });
 });

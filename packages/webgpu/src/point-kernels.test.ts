@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FarthestPointSample, KNearestNeighbours } from '@heed/attention';
 import { inCI, seededRandom, tensorsLeakedBy } from '@heed/testing';
-import { fusedKernelNames, initWebGPU, setPointKernelDispatchBudget, DEFAULT_PAIRS_PER_DISPATCH, type WebGPUInit } from './index.js';
+import {
+  fusedKernelNames, initWebGPU, setPointKernelDispatchBudget, setStorageBindingLimit, DEFAULT_PAIRS_PER_DISPATCH, FarthestPointSampleProgram,
+  FpsCentresProgram, KNearestNeighboursProgram, type WebGPUInit,
+} from './index.js';
+import { planSliceRanges } from './kernels/binding-view.js';
+import { watchBindings } from './test/binding-spy.js';
 import { farthestPointSampleJS as farthestPointSampleRef, kNearestNeighboursJS as kNearestNeighboursRef, squaredDistance32 } from '@heed/point-transformer';
 
 let init: WebGPUInit;
@@ -11,6 +17,8 @@ beforeAll(async () => {
 });
 afterEach(() => {
   setPointKernelDispatchBudget(DEFAULT_PAIRS_PER_DISPATCH);
+  setStorageBindingLimit(null);
+  vi.restoreAllMocks();
 });
 
 const skipUnlessGPU = (ctx: { skip: (note?: string) => never }) => {
@@ -178,6 +186,103 @@ describe('point kernels on WebGPU', () => {
     });
     expect(leaked).toBe(0);
     expect(backend.numDataIds()).toBe(dataIds);
+    xyz.dispose();
+  });
+});
+
+describe('planSliceRanges', () => {
+  it('cuts the batch into ranges every tensor can bind, offsets rounded down to the alignment', () => {
+    // FPS, B = 5, N = 37, M = 20: xyz 444 bytes per cloud, work 228, out 80 (whole: 400 ≤ 988).
+    // Cloud 2 of xyz starts at 888, bound from 768: 120 + 444 + 444 > 988, so it goes alone.
+    const fps = { xyz: 444, work: 228, out: 80 };
+    expect(planSliceRanges(FarthestPointSample, 5, fps, 988, 256)).toEqual([{ first: 0, count: 2 }, { first: 2, count: 1 }, { first: 3, count: 2 }]);
+    expect(planSliceRanges(FarthestPointSample, 5, fps, 2 ** 27, 256)).toEqual([{ first: 0, count: 5 }]);
+    expect(planSliceRanges(FarthestPointSample, 5, fps, 2 ** 27, 256, 2).map((r) => r.count)).toEqual([2, 2, 1]);
+    expect(planSliceRanges(FarthestPointSample, 0, fps, 988, 256)).toEqual([]);
+  });
+
+  it('names the kernel and the tensor whose one batch element is over the limit', () => {
+    expect(() => planSliceRanges(KNearestNeighbours, 5, { query: 444, points: 444, out: 5476 }, 2000, 256)).toThrow(
+      'HeedKNearestNeighbours: out: one slice is 5476 bytes, more than the storage binding limit of 2000 bytes',
+    );
+  });
+});
+
+describe('point kernels bound a few clouds at a time (storage binding limit)', () => {
+  const alignment = () => (tf.backend() as WebGPUBackend).device.limits.minStorageBufferOffsetAlignment;
+
+  it('FPS: B=5, N=37, 20 samples (7 per dispatch), xyz and work as views, out whole — the same indices', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const [b, n, m, limit] = [5, 37, 20, 2 * 37 * 12 + 100];
+    const xyz = randomCloud(21, b * n);
+    const ranges = planSliceRanges(FarthestPointSample, b, { xyz: n * 12, work: (m + n) * 4, out: m * 4 }, limit, alignment());
+    expect(ranges.length).toBeGreaterThanOrEqual(3);
+    setPointKernelDispatchBudget(7 * n, 1);
+    setStorageBindingLimit(limit);
+    const seen = watchBindings();
+    expectSame(await fps(xyz, b, n, m), farthestPointSampleRef(xyz, b, n, m), 'B=5 N=37 views');
+    expect(seen.dispatches(FarthestPointSampleProgram)).toBe(3 * ranges.length);
+    expect(seen.dispatches(FpsCentresProgram)).toBe(ranges.length);
+    seen.expectBound(limit, n * 12);
+  });
+
+  it.for([
+    // Every tensor a view (query = the cloud's own points); 592 bytes of output per cloud.
+    { name: 'S=N=37, k=4, all views', s: 37, k: 4, limit: 1300, queryRanges: 1 },
+    // Points whole (2220 bytes), query and output views of 1800 bytes per cloud, 64 queries per dispatch.
+    { name: 'S=150, N=37, k=3, query ranges too', s: 150, k: 3, limit: 2 * 1800 + 100, queryRanges: 3 },
+  ])('kNN: B=5, $name — the same indices', async ({ s, k, limit, queryRanges }, ctx) => {
+    skipUnlessGPU(ctx);
+    const [b, n] = [5, 37];
+    const points = randomCloud(22, b * n);
+    const query = s === n ? points : randomCloud(23, b * s);
+    const ranges = planSliceRanges(KNearestNeighbours, b, { query: s * 12, points: n * 12, out: s * k * 4 }, limit, alignment());
+    expect(ranges.length).toBeGreaterThanOrEqual(3);
+    setPointKernelDispatchBudget(64 * n, 1); // one workgroup (64 queries) per dispatch
+    setStorageBindingLimit(limit);
+    const seen = watchBindings();
+    expectSame(await knn(query, points, b, s, n, k), kNearestNeighboursRef(query, points, b, s, n, k), `B=5 S=${s} views`);
+    expect(seen.dispatches(KNearestNeighboursProgram)).toBe(queryRanges * ranges.length);
+    seen.expectBound(limit, s * 12);
+  });
+
+  it('throws, naming the kernel and the tensor, when one cloud is over the limit — leaving nothing behind', (ctx) => {
+    skipUnlessGPU(ctx);
+    const xyz = tf.tensor3d(randomCloud(24, 2 * 37), [2, 37, 3]);
+    const [tensors, dataIds] = [tf.memory().numTensors, tf.backend().numDataIds()];
+    setStorageBindingLimit(400);
+    expect(() => tf.engine().runKernel(FarthestPointSample, { xyz }, { numSamples: 5 })).toThrow(
+      'HeedFarthestPointSample: xyz: one slice is 444 bytes, more than the storage binding limit of 400 bytes',
+    );
+    // The output is planned too: 37 × 37 int32 = 5476 bytes per cloud, over 2000 though the inputs fit.
+    setStorageBindingLimit(2000);
+    expect(() => tf.engine().runKernel(KNearestNeighbours, { query: xyz, points: xyz }, { k: 37 })).toThrow(
+      'HeedKNearestNeighbours: out: one slice is 5476 bytes, more than the storage binding limit of 2000 bytes',
+    );
+    expect([tf.memory().numTensors, tf.backend().numDataIds()]).toEqual([tensors, dataIds]);
+    xyz.dispose();
+  });
+
+  it('leaks no tensors, views or GPU bytes, and leaves the inputs intact', async (ctx) => {
+    skipUnlessGPU(ctx);
+    const values = randomCloud(25, 5 * 37);
+    const xyz = tf.tensor3d(values, [5, 37, 3]);
+    setStorageBindingLimit(1300);
+    const call = async () => {
+      const a = tf.engine().runKernel(FarthestPointSample, { xyz }, { numSamples: 9 }) as tf.Tensor;
+      const c = tf.engine().runKernel(KNearestNeighbours, { query: xyz, points: xyz }, { k: 4 }) as tf.Tensor;
+      const data = await Promise.all([a.data(), c.data()]);
+      tf.dispose([a, c]);
+      return data;
+    };
+    await call(); // warm the buffer pool
+    const gpu = tf.backend() as WebGPUBackend;
+    const [dataIds, bytes] = [gpu.numDataIds(), gpu.memory().numBytesInGPU];
+    expect(await tensorsLeakedBy(async () => { for (let i = 0; i < 3; i++) await call(); })).toBe(0);
+    expect(gpu.numDataIds()).toBe(dataIds);
+    expect(gpu.memory().numBytesInGPU).toBe(bytes);
+    // The parent's buffer was never released by a view: it reads back as written.
+    expect(await xyz.data()).toEqual(values);
     xyz.dispose();
   });
 });

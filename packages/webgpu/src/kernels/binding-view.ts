@@ -70,6 +70,41 @@ export function slicesThatFit(name: string, t: SliceRange, first: number, limit:
   return fit;
 }
 
+/** A range of slices one dispatch binds: [first, first + count). */
+export interface SliceSpan {
+  first: number;
+  count: number;
+}
+
+/**
+ * Cuts `slices` slices (the leading dimension every tensor of a kernel shares) into consecutive
+ * ranges that each tensor can bind within `limit` ({@link slicesThatFit}, the fewest over the
+ * tensors), at most `maxPerRange` slices each. `sliceBytes` names each tensor with its bytes per
+ * slice — outputs too, so planning before allocating them means the error leaves nothing behind.
+ * Throws `"<kernel>: <tensor>: one slice is … bytes, more than the storage binding limit of … bytes"`.
+ *
+ * @example
+ * ```ts
+ * // 5 clouds of 37 queries and points (444 bytes each), k = 4 (592 bytes of output per cloud)
+ * planSliceRanges('HeedKNearestNeighbours', 5, { query: 444, points: 444, out: 592 }, 1300, 256);
+ * // [{ first: 0, count: 2 }, { first: 2, count: 1 }, { first: 3, count: 1 }, { first: 4, count: 1 }]
+ * ```
+ */
+export function planSliceRanges(
+  kernel: string, slices: number, sliceBytes: Record<string, number>, limit: number, alignment: number, maxPerRange = slices,
+): SliceSpan[] {
+  const ranges: SliceSpan[] = [];
+  for (let first = 0; first < slices;) {
+    let count = Math.max(1, Math.min(slices - first, maxPerRange));
+    for (const [name, bytes] of Object.entries(sliceBytes)) {
+      count = Math.min(count, slicesThatFit(`${kernel}: ${name}`, { sliceBytes: bytes, slices }, first, limit, alignment));
+    }
+    ranges.push({ first, count });
+    first += count;
+  }
+  return ranges;
+}
+
 /** What a kernel binds for one tensor: the tensor itself or a view, and where slice `first` starts. */
 export interface SliceBinding {
   /** The tensor (bound whole) or a view of slices [first, first + count). */

@@ -12,17 +12,20 @@ import { SQUARED_DISTANCE_WGSL } from './point-kernel-common.js';
  * a tfjs program has is its output, and keeping the state there lets one job span several
  * dispatches: uniforms `sampleStart`, `sampleEnd` pick the samples this dispatch computes (the
  * one at `sampleStart` = 0 also initialises the state). {@link FpsCentresProgram} copies the
- * centres out.
+ * centres out. A dispatch covers `batch` clouds; `xyz` and the work tensor may each be bound whole
+ * or as a view of just those clouds (`bindSlices`): uniforms `xyzBase`, `outBase` are the element
+ * offsets of the dispatch's first cloud in what is bound.
  *
  * @example
  * ```ts
  * const program = new FarthestPointSampleProgram(b, n, m, 256);
- * backend.runWebGPUProgram(program, [xyz], 'int32', [{ type: 'int32', data: [0] }, { type: 'int32', data: [m] }, { type: 'int32', data: [0] }], work);
+ * const uniforms = [0, m, 0, 0, 0].map((x) => ({ type: 'int32', data: [x] })); // sampleStart, sampleEnd, zeroBits, xyzBase, outBase
+ * backend.runWebGPUProgram(program, [xyz], 'int32', uniforms, work);
  * ```
  */
 export class FarthestPointSampleProgram implements WebGPUProgram {
   variableNames = ['xyz'];
-  uniforms = 'sampleStart : i32, sampleEnd : i32, zeroBits : i32,';
+  uniforms = 'sampleStart : i32, sampleEnd : i32, zeroBits : i32, xyzBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -55,9 +58,9 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
       let lid = i32(localIndex);
       let n = uniforms.xyzShape[1];
       let m = uniforms.outShape[1] - n;
-      let row = b * (m + n);     // centres at row .. row + m, distances after them
+      let row = uniforms.outBase + b * (m + n); // centres at row .. row + m, distances after them
       let dist = row + m;
-      let cloud = b * n * 3;
+      let cloud = uniforms.xyzBase + b * n * 3;
       let s0 = uniforms.sampleStart;
       var last = 0;
       if (s0 == 0) {
@@ -110,15 +113,18 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
 
 /**
  * Copies the centre indices out of {@link FarthestPointSampleProgram}'s work tensor:
- * `work` int32 [B, M + N] → int32 [B, M].
+ * `work` int32 [B, M + N] → int32 [B, M], for `batch` clouds from uniforms `workBase`, `outBase`
+ * (element offsets of the first cloud in what is bound, whole tensor or view).
  *
  * @example
  * ```ts
- * const centres = backend.runWebGPUProgram(new FpsCentresProgram(b, m), [work], 'int32');
+ * const bases = [{ type: 'int32', data: [0] }, { type: 'int32', data: [0] }]; // workBase, outBase
+ * const centres = backend.runWebGPUProgram(new FpsCentresProgram(b, m), [work], 'int32', bases);
  * ```
  */
 export class FpsCentresProgram implements WebGPUProgram {
   variableNames = ['work'];
+  uniforms = 'workBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey = 'heedFpsCentres';
   dispatchLayout: { x: number[] };
@@ -138,7 +144,7 @@ export class FpsCentresProgram implements WebGPUProgram {
       if (index < uniforms.size) {
         let m = uniforms.outShape[1];
         let b = index / m;
-        result[index] = work[b * uniforms.workShape[1] + index - b * m];
+        result[uniforms.outBase + index] = work[uniforms.workBase + b * uniforms.workShape[1] + index - b * m];
       }
     }
     `;

@@ -4,6 +4,7 @@ import { FarthestPointSample, type FarthestPointSampleAttrs, type FarthestPointS
 import { FarthestPointSampleProgram, FpsCentresProgram } from './farthest-point-sample-program.js';
 import { dispatchBudget } from './dispatch-budget.js';
 import { floorPow2 } from './point-kernel-common.js';
+import { bindSlices, planSliceRanges, storageBindingLimit, type SliceBinding } from './binding-view.js';
 
 /**
  * Invocations per FPS workgroup: as many as the device allows (a power of two), up to 1024 as
@@ -26,29 +27,40 @@ const farthestPointSample: KernelFunc = ({ inputs, backend, attrs }) => {
   if (!Number.isInteger(numSamples) || numSamples < 1 || numSamples > n) {
     throw new Error(`FarthestPointSample: numSamples must be an integer in [1, ${n}], got ${numSamples}`);
   }
+  if (batch === 0) return gpu.makeTensorInfo([0, numSamples], 'int32', new Int32Array(0));
   const limits = gpu.device.limits;
-  if (batch > limits.maxComputeWorkgroupsPerDimension) {
-    throw new Error(`FarthestPointSample: batch ${batch} exceeds the device's ${limits.maxComputeWorkgroupsPerDimension} workgroups per dimension`);
-  }
   const threads = fpsThreads(limits);
+  const [bindingLimit, alignment] = [storageBindingLimit(limits), limits.minStorageBufferOffsetAlignment];
+  // Ranges of clouds (one workgroup each) that every tensor can bind; planned before anything is
+  // allocated, so that a cloud too large to bind throws leaving nothing behind.
+  const ranges = planSliceRanges(FarthestPointSample, batch, { xyz: n * 3 * 4, work: (numSamples + n) * 4, out: numSamples * 4 },
+    bindingLimit, alignment, limits.maxComputeWorkgroupsPerDimension);
   // State (centres + running distances) lives in the work tensor, so samples can be split
   // across dispatches, each covering at most the dispatch budget of point pairs.
   const work = gpu.makeTensorInfo([batch, numSamples + n], 'int32');
+  const out = gpu.makeTensorInfo([batch, numSamples], 'int32');
   const perDispatch = Math.max(1, Math.floor(dispatchBudget() / n));
-  for (let start = 0; start < numSamples; start += perDispatch) {
-    const end = Math.min(numSamples, start + perDispatch);
-    const uniforms = [{ type: 'int32', data: [start] }, { type: 'int32', data: [end] }, { type: 'int32', data: [0] }];
-    gpu.runWebGPUProgram(new FarthestPointSampleProgram(batch, n, numSamples, threads), [xyz] as TensorInfo[], 'int32', uniforms, work);
+  const base = (b: SliceBinding) => ({ type: 'int32', data: [b.base] });
+  for (const { first, count } of ranges) {
+    bindSlices(gpu, [xyz, work, out] as TensorInfo[], first, count, bindingLimit, alignment, ([x, w, o]) => {
+      for (let start = 0; start < numSamples; start += perDispatch) {
+        const end = Math.min(numSamples, start + perDispatch);
+        const uniforms = [{ type: 'int32', data: [start] }, { type: 'int32', data: [end] }, { type: 'int32', data: [0] }, base(x!), base(w!)];
+        gpu.runWebGPUProgram(new FarthestPointSampleProgram(count, n, numSamples, threads), [x!.info], 'int32', uniforms, w!.info);
+      }
+      gpu.runWebGPUProgram(new FpsCentresProgram(count, numSamples), [w!.info], 'int32', [base(w!), base(o!)], o!.info);
+    });
   }
-  const centres = gpu.runWebGPUProgram(new FpsCentresProgram(batch, numSamples), [work], 'int32');
   gpu.disposeData(work.dataId);
-  return centres;
+  return out;
 };
 
 /**
  * Farthest point sampling for the `webgpu` backend under {@link FarthestPointSample} (see
  * {@link FarthestPointSampleProgram}); index-exact with `farthestPointSampleJS` of
- * `@heed/point-transformer`.
+ * `@heed/point-transformer`. Long jobs are split by samples across dispatches
+ * ({@link dispatchBudget}); inputs larger than one storage binding, and batches larger than one
+ * dispatch dimension, are run a range of clouds at a time ({@link planSliceRanges}, {@link bindSlices}).
  *
  * @example
  * ```ts

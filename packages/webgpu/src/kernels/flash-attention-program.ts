@@ -48,33 +48,52 @@ export class FlashAttentionProgram implements WebGPUProgram {
   dispatchLayout: { x: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
+  /** Channels per workgroup-memory load: 4 where both head dims allow it, else 1. */
+  private readonly w: 1 | 4;
 
-  /** Covers `rows` query rows (from uniform `rowStart`) of `slices` slices. */
+  /**
+   * Covers `rows` query rows (from uniform `rowStart`) of `slices` slices. `vectorWidth` 1 forces
+   * the scalar kernel (benchmarks compare the two; flag `HEED_FLASH_VECTOR_WIDTH`).
+   */
   constructor(
     slices: number,
     rows: number,
     private readonly d: number,
     private readonly dv: number,
     private readonly tiles: FlashAttentionTiles,
+    vectorWidth: 1 | 4 = 4,
   ) {
+    this.w = vectorWidth === 4 && d % 4 === 0 && dv % 4 === 0 ? 4 : 1;
     this.outputShape = [slices, rows, dv];
     this.dispatchLayout = { x: [0, 1, 2] };
     this.workgroupSize = [tiles.rows, 1, 1];
     this.dispatch = [Math.ceil(rows / tiles.rows), slices, 1];
-    this.shaderKey = `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}`;
+    this.shaderKey = `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}_${this.w}`;
   }
 
   getUserCode(): string {
     const { d, dv } = this;
     const { rows, keys } = this.tiles;
+    // Four channels per shared-memory load where the head dims allow: a scalar kernel issues one
+    // workgroup-memory load per multiply-add, which on large GPUs caps it near a quarter of peak.
+    const { w } = this;
+    const vec = w === 4 ? 'vec4<f32>' : 'f32';
+    const load = (array: string, at: string) => (w === 4 ? `vec4<f32>(${[0, 1, 2, 3].map((i) => `${array}[${at} + ${i}]`).join(', ')})` : `${array}[${at}]`);
+    const dotOf = (a: string, b: string) => (w === 4 ? `dot(${a}, ${b})` : `${a} * ${b}`);
+    const store = w === 4
+      ? [0, 1, 2, 3].map((i) => `result[outBase + c * 4 + ${i}] = o[${i}];`).join(' ')
+      : 'result[outBase + c] = o;';
     return `
     const D = ${d};
     const DV = ${dv};
+    const W = ${w};
+    const DW = ${d / w};   // q, k rows in ${vec}
+    const DVW = ${dv / w}; // v, output rows in ${vec}
     const ROWS = ${rows};
     const KEYS = ${keys};
     const LOWEST = -3.402823e+38;
-    var<workgroup> kTile : array<f32, ${keys * d}>;
-    var<workgroup> vTile : array<f32, ${keys * dv}>;
+    var<workgroup> kTile : array<${vec}, ${(keys * d) / w}>;
+    var<workgroup> vTile : array<${vec}, ${(keys * dv) / w}>;
     var<workgroup> sharedGroupEnd : i32;
 
     fn main(index : i32) {
@@ -94,12 +113,12 @@ export class FlashAttentionProgram implements WebGPUProgram {
       if (localIndex == 0u) { sharedGroupEnd = select(len, min(len, firstRow + ROWS), causal); }
       let groupEnd = workgroupUniformLoad(&sharedGroupEnd);
 
-      var qRow : array<f32, D>;
+      var qRow : array<${vec}, DW>;
       if (row < tq) {
         let base = uniforms.qBase + (slice * tq + row) * D;
-        for (var c = 0; c < D; c++) { qRow[c] = q[base + c]; }
+        for (var c = 0; c < DW; c++) { qRow[c] = ${load('q', 'base + c * W')}; }
       }
-      var acc : array<f32, DV>;
+      var acc : array<${vec}, DVW>;
       var m = LOWEST;
       var l = 0.0;
       var s : array<f32, KEYS>;
@@ -107,29 +126,29 @@ export class FlashAttentionProgram implements WebGPUProgram {
       for (var start = 0; start < groupEnd; start += KEYS) {
         let kBase = uniforms.kBase + (slice * tk + start) * D;
         let vBase = uniforms.vBase + (slice * tk + start) * DV;
-        for (var i = i32(localIndex); i < KEYS * D; i += ROWS) {
-          kTile[i] = select(0.0, k[kBase + i], start + i / D < tk);
+        for (var i = i32(localIndex); i < KEYS * DW; i += ROWS) {
+          kTile[i] = select(${vec}(0.0), ${load('k', 'kBase + i * W')}, start + i / DW < tk);
         }
-        for (var i = i32(localIndex); i < KEYS * DV; i += ROWS) {
-          vTile[i] = select(0.0, v[vBase + i], start + i / DV < tk);
+        for (var i = i32(localIndex); i < KEYS * DVW; i += ROWS) {
+          vTile[i] = select(${vec}(0.0), ${load('v', 'vBase + i * W')}, start + i / DVW < tk);
         }
         workgroupBarrier();
         let count = min(KEYS, rowEnd - start);
         if (count > 0) {
           var tileMax = m;
           for (var j = 0; j < count; j++) {
-            var dot = 0.0;
-            for (var c = 0; c < D; c++) { dot += qRow[c] * kTile[j * D + c]; }
-            s[j] = dot * uniforms.scale;
+            var score = 0.0;
+            for (var c = 0; c < DW; c++) { score += ${dotOf('qRow[c]', 'kTile[j * DW + c]')}; }
+            s[j] = score * uniforms.scale;
             tileMax = max(tileMax, s[j]);
           }
           let rescale = exp(m - tileMax);
           l *= rescale;
-          for (var c = 0; c < DV; c++) { acc[c] *= rescale; }
+          for (var c = 0; c < DVW; c++) { acc[c] *= rescale; }
           for (var j = 0; j < count; j++) {
             let p = exp(s[j] - tileMax);
             l += p;
-            for (var c = 0; c < DV; c++) { acc[c] += p * vTile[j * DV + c]; }
+            for (var c = 0; c < DVW; c++) { acc[c] += p * vTile[j * DVW + c]; }
           }
           m = tileMax;
         }
@@ -138,7 +157,7 @@ export class FlashAttentionProgram implements WebGPUProgram {
       if (row < tq) {
         let outBase = uniforms.outBase + (slice * tq + row) * DV;
         let inv = select(0.0, 1.0 / l, l > 0.0);
-        for (var c = 0; c < DV; c++) { result[outBase + c] = acc[c] * inv; }
+        for (var c = 0; c < DVW; c++) { let o = acc[c] * inv; ${store} }
       }
     }
     `;

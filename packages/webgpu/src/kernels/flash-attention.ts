@@ -1,9 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FusedScaledDotProductAttention, type FusedAttentionAttrs, type FusedAttentionInputs } from '@heed/attention';
 import { FlashAttentionProgram, chooseTiles } from './flash-attention-program.js';
 import { dispatchBudget, minDispatchWorkgroups } from './dispatch-budget.js';
-import { bindSlices, slicesThatFit, storageBindingLimit, type SliceRange } from './binding-view.js';
+import { bindSlices, planSliceRanges, storageBindingLimit, type SliceRange } from './binding-view.js';
 
 /** What {@link planAttentionDispatches} needs to know about a call and the device. */
 export interface AttentionPlanInput {
@@ -56,19 +57,23 @@ export function planAttentionDispatches(p: AttentionPlanInput): AttentionDispatc
   const slicesByBudget = groupsPerDispatch < groups
     ? 1
     : Math.max(1, Math.ceil(p.minWorkgroups / groups), Math.floor(p.budget / Math.max(1, p.tq * p.tk)));
+  const sliceBytes = Object.fromEntries(Object.entries(p.tensors).map(([name, t]) => [name, t.sliceBytes]));
+  const ranges = planSliceRanges(FusedScaledDotProductAttention, p.bh, sliceBytes, p.bindingLimit, p.alignment, Math.min(slicesByBudget, p.maxWorkgroups));
   const plan: AttentionDispatch[] = [];
-  for (let sliceStart = 0; sliceStart < p.bh;) {
-    let slices = Math.min(p.bh - sliceStart, slicesByBudget, p.maxWorkgroups);
-    for (const [name, t] of Object.entries(p.tensors)) {
-      slices = Math.min(slices, slicesThatFit(`${FusedScaledDotProductAttention}: ${name}`, t, sliceStart, p.bindingLimit, p.alignment));
-    }
+  for (const { first, count } of ranges) {
     for (let rowStart = 0; rowStart < p.tq; rowStart += rowsPerDispatch) {
-      plan.push({ sliceStart, slices, rowStart, rows: Math.min(rowsPerDispatch, p.tq - rowStart) });
+      plan.push({ sliceStart: first, slices: count, rowStart, rows: Math.min(rowsPerDispatch, p.tq - rowStart) });
     }
-    sliceStart += slices;
   }
   return plan;
 }
+
+/**
+ * tfjs flag: 1 runs the scalar flash-attention kernel instead of the one loading four channels at
+ * a time (default 4) — for benchmarks that compare the two on one adapter.
+ */
+export const VECTOR_WIDTH_FLAG = 'HEED_FLASH_VECTOR_WIDTH';
+tf.env().registerFlag(VECTOR_WIDTH_FLAG, () => 4);
 
 const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, k, v, keyLengths } = inputs as FusedAttentionInputs;
@@ -89,6 +94,7 @@ const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
     bindingLimit, alignment,
     tensors: { q: slice(tq * d), k: slice(tk * d), v: slice(tk * dv), keyLengths: slice(1), output: slice(tq * dv) },
   });
+  const vectorWidth = tf.env().getNumber(VECTOR_WIDTH_FLAG) === 1 ? 1 : 4;
   const out = gpu.makeTensorInfo([bh, tq, dv], 'float32');
   for (const c of plan) {
     bindSlices(gpu, [q, k, v, keyLengths, out] as TensorInfo[], c.sliceStart, c.slices, bindingLimit, alignment, (bound) => {
@@ -96,7 +102,7 @@ const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
         { type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }, { type: 'int32', data: [c.rowStart] },
         ...bound.map((b) => ({ type: 'int32', data: [b.base] })),
       ];
-      const program = new FlashAttentionProgram(c.slices, c.rows, d, dv, tiles);
+      const program = new FlashAttentionProgram(c.slices, c.rows, d, dv, tiles, vectorWidth);
       gpu.runWebGPUProgram(program, bound.slice(0, 4).map((b) => b.info), 'float32', uniforms, bound[4]!.info);
     });
   }

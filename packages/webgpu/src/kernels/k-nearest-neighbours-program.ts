@@ -30,18 +30,22 @@ export const KNN_TILE = 256;
  *
  * Inputs `query` float32 [B, S, 3], `points` float32 [B, N, 3]; output int32 [B, S, k]. Uniforms
  * `queryStart`, `queryEnd` select the queries of this dispatch (a long job is split by queries,
- * all writing the same output). k is compiled in: the list is `array<f32, k>` per invocation,
- * made for k ≤ 64 (larger k works, with private memory spilling and O(k) insertions).
+ * all writing the same output) of `batch` clouds; each tensor may be bound whole or as a view of
+ * just those clouds (`bindSlices`): uniforms `queryBase`, `pointsBase`, `outBase` are the element
+ * offsets of the dispatch's first cloud in what is bound. k is compiled in: the list is
+ * `array<f32, k>` per invocation, made for k ≤ 64 (larger k works, with private memory spilling
+ * and O(k) insertions).
  *
  * @example
  * ```ts
  * const program = new KNearestNeighboursProgram(b, s, 32, 0, s);
- * backend.runWebGPUProgram(program, [query, points], 'int32', [{ type: 'int32', data: [0] }, { type: 'int32', data: [s] }, { type: 'int32', data: [0] }], out);
+ * const uniforms = [0, s, 0, 0, 0, 0].map((x) => ({ type: 'int32', data: [x] })); // queryStart, queryEnd, zeroBits, bases
+ * backend.runWebGPUProgram(program, [query, points], 'int32', uniforms, out);
  * ```
  */
 export class KNearestNeighboursProgram implements WebGPUProgram {
   variableNames = ['query', 'points'];
-  uniforms = 'queryStart : i32, queryEnd : i32, zeroBits : i32,';
+  uniforms = 'queryStart : i32, queryEnd : i32, zeroBits : i32, queryBase : i32, pointsBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -72,14 +76,14 @@ export class KNearestNeighboursProgram implements WebGPUProgram {
       let valid = q < uniforms.queryEnd;
       var qp = vec3<f32>(0.0);
       if (valid) {
-        let o = (b * s + q) * 3;
+        let o = uniforms.queryBase + (b * s + q) * 3;
         qp = vec3<f32>(query[o], query[o + 1], query[o + 2]);
       }
       var bestD : array<f32, K>;
       var bestI : array<i32, K>;
       var count = 0;
       for (var start = 0; start < n; start += TILE) {
-        let base = (b * n + start) * 3;
+        let base = uniforms.pointsBase + (b * n + start) * 3;
         let inTile = min(TILE, n - start);
         for (var t = i32(localIndex); t < 3 * inTile; t += ROWS) { pointTile[t] = points[base + t]; }
         workgroupBarrier();
@@ -106,7 +110,7 @@ export class KNearestNeighboursProgram implements WebGPUProgram {
         workgroupBarrier();
       }
       if (valid) {
-        let o = (b * s + q) * K;
+        let o = uniforms.outBase + (b * s + q) * K;
         for (var j = 0; j < K; j++) { result[o + j] = bestI[j]; }
       }
     }

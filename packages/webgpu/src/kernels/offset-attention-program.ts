@@ -52,16 +52,20 @@ export function chooseOffsetAttentionTiles(dq: number, c: number, limits: Offset
  * Pass 1 of offset-attention: softmax statistics of each row of E = q·kᵀ (no scaling). Each
  * invocation owns one query row (q in registers); K streams through workgroup memory one tile
  * at a time with an online max/sum, so no N×N buffer exists. Inputs q [B, N, dq], k [B, N, dq].
- * Output [B, N, 2]: (m_i = max_j E_ij, l_i = Σ_j exp(E_ij − m_i)).
+ * Output [B, N, 2]: (m_i = max_j E_ij, l_i = Σ_j exp(E_ij − m_i)). A dispatch covers `b` batch
+ * elements; each tensor may be bound whole or as a view of just those (`bindSlices`): uniforms
+ * `qBase`, `kBase`, `outBase` are the element offsets of its first batch element in what is bound.
  *
  * @example
  * ```ts
  * const tiles = chooseOffsetAttentionTiles(64, 256, gpu.device.limits);
- * const stats = gpu.runWebGPUProgram(new OffsetAttentionRowStatsProgram(b, n, 64, tiles), [q, k], 'float32');
+ * const bases = [0, 0, 0].map((x) => ({ type: 'int32', data: [x] })); // qBase, kBase, outBase
+ * const stats = gpu.runWebGPUProgram(new OffsetAttentionRowStatsProgram(b, n, 64, tiles), [q, k], 'float32', bases);
  * ```
  */
 export class OffsetAttentionRowStatsProgram implements WebGPUProgram {
   variableNames = ['q', 'k'];
+  uniforms = 'qBase : i32, kBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -96,14 +100,14 @@ export class OffsetAttentionRowStatsProgram implements WebGPUProgram {
 
       var qRow : array<f32, D>;
       if (row < n) {
-        let base = (batch * n + row) * D;
+        let base = uniforms.qBase + (batch * n + row) * D;
         for (var c = 0; c < D; c++) { qRow[c] = q[base + c]; }
       }
       var m = LOWEST;
       var l = 0.0;
       var s : array<f32, KEYS>;
       for (var start = 0; start < n; start += KEYS) {
-        let kBase = (batch * n + start) * D;
+        let kBase = uniforms.kBase + (batch * n + start) * D;
         for (var i = i32(localIndex); i < KEYS * D; i += LANES) {
           kTile[i] = select(0.0, k[kBase + i], start + i / D < n);
         }
@@ -124,7 +128,7 @@ export class OffsetAttentionRowStatsProgram implements WebGPUProgram {
         workgroupBarrier();
       }
       if (row < n) {
-        let outBase = (batch * n + row) * 2;
+        let outBase = uniforms.outBase + (batch * n + row) * 2;
         result[outBase] = m;
         result[outBase + 1] = l;
       }
@@ -140,17 +144,20 @@ export class OffsetAttentionRowStatsProgram implements WebGPUProgram {
  * p_ij = exp(E_ij − m_i) / l_i, then writes x_r[j, :] = (Σ_i p_ij · v_i) / (epsilon + s_j) — the
  * column sum and the product in one pass, no N×N buffer. Inputs q [B, N, dq], k [B, N, dq],
  * v [B, N, C], stats [B, N, 2] (from {@link OffsetAttentionRowStatsProgram}); uniform epsilon.
- * Output [B, N, C].
+ * Output [B, N, C]. A dispatch covers `b` batch elements; uniforms `qBase`, `kBase`, `vBase`,
+ * `statsBase`, `outBase` are the element offsets of its first one in what is bound (whole tensor
+ * or view, `bindSlices`).
  *
  * @example
  * ```ts
  * const program = new OffsetAttentionColumnsProgram(b, n, 64, 256, tiles);
- * const out = gpu.runWebGPUProgram(program, [q, k, v, stats], 'float32', [{ type: 'float32', data: [1e-9] }]);
+ * const bases = [0, 0, 0, 0, 0].map((x) => ({ type: 'int32', data: [x] })); // qBase … outBase
+ * const out = gpu.runWebGPUProgram(program, [q, k, v, stats], 'float32', [{ type: 'float32', data: [1e-9] }, ...bases]);
  * ```
  */
 export class OffsetAttentionColumnsProgram implements WebGPUProgram {
   variableNames = ['q', 'k', 'v', 'stats'];
-  uniforms = 'epsilon : f32,';
+  uniforms = 'epsilon : f32, qBase : i32, kBase : i32, vBase : i32, statsBase : i32, outBase : i32,';
   outputShape: number[];
   shaderKey: string;
   dispatchLayout: { x: number[] };
@@ -189,13 +196,13 @@ export class OffsetAttentionColumnsProgram implements WebGPUProgram {
 
       var kCol : array<f32, D>;
       if (col < n) {
-        let base = (batch * n + col) * D;
+        let base = uniforms.kBase + (batch * n + col) * D;
         for (var c = 0; c < D; c++) { kCol[c] = k[base + c]; }
       }
       var acc : array<f32, CH>;
       var colSum = 0.0;
       for (var start = 0; start < n; start += ROWS) {
-        let qBase = (batch * n + start) * D;
+        let qBase = uniforms.qBase + (batch * n + start) * D;
         for (var i = i32(localIndex); i < ROWS * D; i += LANES) {
           qTile[i] = select(0.0, q[qBase + i], start + i / D < n);
         }
@@ -203,11 +210,11 @@ export class OffsetAttentionColumnsProgram implements WebGPUProgram {
           let r = i / CH;
           let c = c0 + i % CH;
           let inside = start + r < n && c < channelsTotal;
-          vTile[i] = select(0.0, v[select(0, (batch * n + start + r) * channelsTotal + c, inside)], inside);
+          vTile[i] = select(0.0, v[select(0, uniforms.vBase + (batch * n + start + r) * channelsTotal + c, inside)], inside);
         }
         for (var i = i32(localIndex); i < ROWS; i += LANES) {
           let inside = start + i < n;
-          let at = select(0, (batch * n + start + i) * 2, inside);
+          let at = select(0, uniforms.statsBase + (batch * n + start + i) * 2, inside);
           mTile[i] = select(0.0, stats[at], inside);
           invLTile[i] = select(0.0, 1.0 / stats[at + 1], inside);
         }
@@ -226,7 +233,7 @@ export class OffsetAttentionColumnsProgram implements WebGPUProgram {
         workgroupBarrier();
       }
       if (col < n) {
-        let outBase = (batch * n + col) * channelsTotal;
+        let outBase = uniforms.outBase + (batch * n + col) * channelsTotal;
         let inv = 1.0 / (uniforms.epsilon + colSum);
         for (var c = 0; c < CH; c++) {
           if (c0 + c < channelsTotal) { result[outBase + c0 + c] = acc[c] * inv; }

@@ -4,6 +4,7 @@ import { OffsetAttention, type OffsetAttentionAttrs, type OffsetAttentionInputs 
 import {
   OffsetAttentionColumnsProgram, OffsetAttentionRowStatsProgram, chooseOffsetAttentionTiles,
 } from './offset-attention-program.js';
+import { bindSlices, planSliceRanges, storageBindingLimit } from './binding-view.js';
 
 const offsetAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { query, key, value } = inputs as OffsetAttentionInputs;
@@ -16,12 +17,25 @@ const offsetAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   if (!ok) {
     throw new Error(`OffsetAttention: expected query [B, N, d], key [B, N, d], value [B, N, C]; got [${query.shape}], [${key.shape}], [${value.shape}]`);
   }
-  if (b === 0 || n === 0 || c === 0) return gpu.makeTensorInfo([b, n, c], 'float32');
-  const tiles = chooseOffsetAttentionTiles(dq, c, gpu.device.limits);
+  if (b === 0 || n === 0 || c === 0) return gpu.makeTensorInfo([b, n, c], 'float32', new Float32Array(0));
+  const limits = gpu.device.limits;
+  const tiles = chooseOffsetAttentionTiles(dq, c, limits);
+  const [bindingLimit, alignment] = [storageBindingLimit(limits), limits.minStorageBufferOffsetAlignment];
+  // Ranges of batch elements (dispatch y) that every tensor can bind, planned before the
+  // intermediate and the output exist so that one too large to bind throws leaving nothing behind.
+  const ranges = planSliceRanges(OffsetAttention, b, { query: n * dq * 4, key: n * dq * 4, value: n * c * 4, stats: n * 2 * 4, out: n * c * 4 },
+    bindingLimit, alignment, limits.maxComputeWorkgroupsPerDimension);
   // Pass 1: (max, sum of exp) of each softmax row, [B, N, 2]. Pass 2: column sums and Âᵀ·V.
-  const stats = gpu.runWebGPUProgram(new OffsetAttentionRowStatsProgram(b, n, dq, tiles), [query, key] as TensorInfo[], 'float32');
-  const program = new OffsetAttentionColumnsProgram(b, n, dq, c, tiles);
-  const out = gpu.runWebGPUProgram(program, [query, key, value, stats] as TensorInfo[], 'float32', [{ type: 'float32', data: [epsilon] }]);
+  const stats = gpu.makeTensorInfo([b, n, 2], 'float32');
+  const out = gpu.makeTensorInfo([b, n, c], 'float32');
+  for (const { first, count } of ranges) {
+    bindSlices(gpu, [query, key, value, stats, out] as TensorInfo[], first, count, bindingLimit, alignment, (bound) => {
+      const [bq, bk, bv, bs, bo] = bound.map((x) => ({ info: x.info, base: { type: 'int32', data: [x.base] } }));
+      gpu.runWebGPUProgram(new OffsetAttentionRowStatsProgram(count, n, dq, tiles), [bq!.info, bk!.info], 'float32', [bq!.base, bk!.base, bs!.base], bs!.info);
+      gpu.runWebGPUProgram(new OffsetAttentionColumnsProgram(count, n, dq, c, tiles), [bq!.info, bk!.info, bv!.info, bs!.info], 'float32',
+        [{ type: 'float32', data: [epsilon] }, bq!.base, bk!.base, bv!.base, bs!.base, bo!.base], bo!.info);
+    });
+  }
   gpu.disposeData(stats.dataId);
   return out;
 };
@@ -30,7 +44,9 @@ const offsetAttention: KernelFunc = ({ inputs, backend, attrs }) => {
  * PCT's offset-attention (x_r = Âᵀ·V with Â the column-l1-normalised row softmax of q·kᵀ) for the
  * `webgpu` backend under {@link OffsetAttention}, in two streaming passes with O(N·(dq + C))
  * memory (see {@link OffsetAttentionRowStatsProgram} and {@link OffsetAttentionColumnsProgram}).
- * Forward only: `@heed/point-transformer` registers the gradient by name.
+ * Run a range of batch elements at a time that every tensor can bind ({@link planSliceRanges},
+ * {@link bindSlices}; one range when all fit). Forward only: `@heed/point-transformer` registers
+ * the gradient by name.
  *
  * @example
  * ```ts

@@ -27,6 +27,8 @@ const rows = (attention?.results ?? []).map((r) => {
   return {
     N: r.N,
     fusedTflops: r.fused?.tflops ?? r.fused?.failed ?? null,
+    fusedScalarTflops: r.fusedScalar?.tflops ?? r.fusedScalar?.failed ?? null,
+    vec4OverScalar: r.speedupVec4OverScalar ?? null,
     composedTflops: r.composed?.tflops ?? r.composed?.skipped ?? r.composed?.failed ?? null,
     torchEfficientTflops: t?.efficient?.tflops ?? t?.efficient?.failed ?? null,
     fusedOverTorch: ratio(r.fused?.tflops, t?.efficient?.tflops),

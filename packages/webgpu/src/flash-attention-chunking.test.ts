@@ -8,10 +8,10 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scaledDotProductAttention } from '@heed/attention';
 import { inCI, maxRelativeError, tensorsLeakedBy } from '@heed/testing';
-import { initWebGPU, FlashAttentionProgram, DEFAULT_PAIRS_PER_DISPATCH, pointKernelDispatchBudget, type WebGPUInit } from './index.js';
+import { initWebGPU, FlashAttentionProgram, FlashAttentionTiledProgram, DEFAULT_PAIRS_PER_DISPATCH, pointKernelDispatchBudget, type WebGPUInit } from './index.js';
 import { DEFAULT_DISPATCH_BUDGET, setDispatchBudget } from './kernels/dispatch-budget.js';
 import { setStorageBindingLimit } from './kernels/binding-view.js';
-import { planAttentionDispatches, type AttentionDispatch, type AttentionPlanInput } from './kernels/flash-attention.js';
+import { FLASH_VARIANT_FLAG, planAttentionDispatches, type AttentionDispatch, type AttentionPlanInput } from './kernels/flash-attention.js';
 import { run } from './test/attention-reference.js';
 
 let init: WebGPUInit;
@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 afterEach(() => {
   setDispatchBudget(DEFAULT_DISPATCH_BUDGET);
+  tf.env().set(FLASH_VARIANT_FLAG, 'rows');
   setStorageBindingLimit(null);
   vi.restoreAllMocks();
 });
@@ -111,9 +112,10 @@ function watch() {
   const runs = vi.spyOn(gpu, 'runWebGPUProgram');
   const groups = vi.spyOn(gpu.device, 'createBindGroup');
   return {
-    dispatches: () => runs.mock.calls.filter(([program]) => program instanceof FlashAttentionProgram).length,
+    dispatches: () => runs.mock.calls.filter(([program]) => program instanceof FlashAttentionProgram || program instanceof FlashAttentionTiledProgram).length,
     bindings: () => groups.mock.calls.flatMap(([{ entries }]) => [...entries].map((e) => e.resource as GPUBufferBinding))
       .filter((b) => b.buffer.usage & GPUBufferUsage.STORAGE),
+    tiled: () => runs.mock.calls.filter(([program]) => program instanceof FlashAttentionTiledProgram).length,
     alignment: gpu.device.limits.minStorageBufferOffsetAlignment,
   };
 }
@@ -137,9 +139,12 @@ describe('fused attention split across dispatches on WebGPU', () => {
     { name: 'q and output views, k and v whole', tq: 37, tk: 8, budget: DEFAULT_DISPATCH_BUDGET, dispatches: 4 },
     { name: 'k and v one slice each', tq: 37, tk: 70, budget: DEFAULT_DISPATCH_BUDGET, dispatches: 5 },
     { name: 'views and row ranges', tq: 150, tk: 37, budget: 64 * 37, dispatches: 5 * 3 },
-  ])('matches float64 binding a few slices at a time: $name', async ({ tq, tk, budget, dispatches }, ctx) => {
+    { name: 'views and row ranges, tiled kernel', tq: 150, tk: 37, budget: 64 * 37, dispatches: 5 * 3, variant: 'tiled' },
+  ])('matches float64 binding a few slices at a time: $name', async ({ tq, tk, budget, dispatches, variant }, ctx) => {
     skipUnlessGPU(ctx);
     setDispatchBudget(budget, 1);
+    // Both kernels take 64 query rows per workgroup here, so the plans agree.
+    tf.env().set(FLASH_VARIANT_FLAG, variant ?? 'rows');
     // Two slices of q, or one where the first starts off the alignment: slices of 37 · 16 floats
     // are 2368 bytes (slice 2 starts at 4736, bound from 4608), of 150 · 16 floats 9600.
     const sliceBytes = tq * 16 * 4;
@@ -148,6 +153,7 @@ describe('fused attention split across dispatches on WebGPU', () => {
     const seen = watch();
     const { output, expected, inputs } = run(5, tq, tk, 16, 16, { causal: true, validLens: [tk, 20, 0, tk, 5] });
     expect(seen.dispatches()).toBe(dispatches);
+    expect(seen.tiled()).toBe(variant === 'tiled' ? dispatches : 0);
     expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
     const bound = seen.bindings();
     for (const b of bound) {

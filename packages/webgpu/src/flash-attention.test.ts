@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { scaledDotProductAttention } from '@heed/attention';
 import { inCI, maxRelativeError } from '@heed/testing';
-import { VECTOR_WIDTH_FLAG, fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
+import { FLASH_VARIANT_FLAG, fusedKernelNames, initWebGPU, type WebGPUInit } from './index.js';
 import { reference, run } from './test/attention-reference.js';
 
 let init: WebGPUInit;
@@ -32,20 +32,44 @@ describe('flash attention on WebGPU', () => {
     expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
   });
 
-  it('the scalar kernel (flag HEED_FLASH_VECTOR_WIDTH = 1, the benchmarks\' alternative) matches float64 too', async (ctx) => {
+  // The kernels HEED_FLASH_VARIANT chooses among, each against float64, each proven to have run.
+  const variantKeys = { 'rows-scalar': /^heedFlashAttention_\d+_\d+_\d+_\d+_1_/, tiled: /^heedFlashAttentionTiled_/ };
+  it.for([
+    { variant: 'rows-scalar', bh: 2, tq: 333, tk: 333, d: 64, dv: 64, causal: true },
+    { variant: 'tiled', bh: 2, tq: 333, tk: 333, d: 64, dv: 64, causal: false },
+    { variant: 'tiled', bh: 2, tq: 333, tk: 333, d: 64, dv: 64, causal: true },
+    { variant: 'tiled', bh: 3, tq: 37, tk: 70, d: 18, dv: 32, causal: false, validLens: [70, 13, 0] },
+    { variant: 'tiled', bh: 3, tq: 70, tk: 37, d: 128, dv: 128, causal: true, validLens: [37, 5, 0] },
+    { variant: 'tiled', bh: 1, tq: 65, tk: 300, d: 16, dv: 16, causal: false, spread: 6 },
+  ] as const)('variant $variant matches float64: bh=$bh tq=$tq tk=$tk d=$d dv=$dv causal=$causal', async (c, ctx) => {
     skipUnlessGPU(ctx);
     const programs = vi.spyOn(tf.backend() as WebGPUBackend, 'runWebGPUProgram');
-    tf.env().set(VECTOR_WIDTH_FLAG, 1);
+    tf.env().set(FLASH_VARIANT_FLAG, c.variant);
     try {
-      const { output, expected } = run(2, 333, 333, 64, 64, { causal: true });
-      expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
+      const options = c as { causal: boolean; validLens?: readonly number[]; spread?: number };
+      const { output, expected } = run(c.bh, c.tq, c.tk, c.d, c.dv, {
+        causal: options.causal, ...(options.validLens ? { validLens: [...options.validLens] } : {}), ...(options.spread ? { spread: options.spread } : {}),
+      });
+      const data = await output.data();
+      expect(data.every(Number.isFinite)).toBe(true);
+      expect(maxRelativeError(data, expected)).toBeLessThan(1e-4);
       const keys = programs.mock.calls.map(([program]) => program.shaderKey).filter((key) => key.startsWith('heedFlashAttention'));
       expect(keys.length).toBeGreaterThan(0);
-      // heedFlashAttention_<d>_<dv>_<rows>_<keys>_<vector width>, then what tfjs appends.
-      expect(keys.every((key) => /^heedFlashAttention_64_64_\d+_\d+_1_/.test(key))).toBe(true);
+      expect(keys.every((key) => variantKeys[c.variant].test(key))).toBe(true);
     } finally {
-      tf.env().set(VECTOR_WIDTH_FLAG, 4);
+      tf.env().set(FLASH_VARIANT_FLAG, 'rows');
       programs.mockRestore();
+    }
+  });
+
+  it('the tiled variant falls back to the rows kernel where dv is not a multiple of 16', async (ctx) => {
+    skipUnlessGPU(ctx);
+    tf.env().set(FLASH_VARIANT_FLAG, 'tiled');
+    try {
+      const { output, expected } = run(2, 40, 40, 16, 24, {});
+      expect(maxRelativeError(await output.data(), expected)).toBeLessThan(1e-4);
+    } finally {
+      tf.env().set(FLASH_VARIANT_FLAG, 'rows');
     }
   });
 

@@ -21,4 +21,7 @@ export {
 export {
   setStorageBindingLimit, storageBindingLimit, bindSlices, planSliceRanges, type SliceBinding, type SliceSpan,
 } from './kernels/binding-view.js';
-export { planAttentionDispatches, VECTOR_WIDTH_FLAG, type AttentionPlanInput, type AttentionDispatch } from './kernels/flash-attention.js';
+export {
+  planAttentionDispatches, FLASH_VARIANT_FLAG, type FlashAttentionVariant, type AttentionPlanInput, type AttentionDispatch,
+} from './kernels/flash-attention.js';
+export { FlashAttentionTiledProgram, chooseTiledTiles } from './kernels/flash-attention-tiled-program.js';

@@ -27,6 +27,8 @@ const rows = (attention?.results ?? []).map((r) => {
   return {
     N: r.N,
     fusedTflops: r.fused?.tflops ?? r.fused?.failed ?? null,
+    fusedTiledTflops: r.fusedTiled?.tflops ?? r.fusedTiled?.failed ?? null,
+    tiledOverRows: r.speedupTiledOverRows ?? null,
     fusedScalarTflops: r.fusedScalar?.tflops ?? r.fusedScalar?.failed ?? null,
     vec4OverScalar: r.speedupVec4OverScalar ?? null,
     composedTflops: r.composed?.tflops ?? r.composed?.skipped ?? r.composed?.failed ?? null,

@@ -53,7 +53,7 @@ export class FlashAttentionProgram implements WebGPUProgram {
 
   /**
    * Covers `rows` query rows (from uniform `rowStart`) of `slices` slices. `vectorWidth` 1 forces
-   * the scalar kernel (benchmarks compare the two; flag `HEED_FLASH_VECTOR_WIDTH`).
+   * the scalar kernel (benchmarks compare the two; flag `HEED_FLASH_VARIANT` = 'rows-scalar').
    */
   constructor(
     slices: number,

@@ -3,6 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FusedScaledDotProductAttention, type FusedAttentionAttrs, type FusedAttentionInputs } from '@heed/attention';
 import { FlashAttentionProgram, chooseTiles } from './flash-attention-program.js';
+import { FlashAttentionTiledProgram, chooseTiledTiles } from './flash-attention-tiled-program.js';
 import { dispatchBudget, minDispatchWorkgroups } from './dispatch-budget.js';
 import { bindSlices, planSliceRanges, storageBindingLimit, type SliceRange } from './binding-view.js';
 
@@ -68,12 +69,32 @@ export function planAttentionDispatches(p: AttentionPlanInput): AttentionDispatc
   return plan;
 }
 
+/** The flash-attention kernels `HEED_FLASH_VARIANT` chooses among. */
+export type FlashAttentionVariant = 'rows' | 'rows-scalar' | 'tiled';
+
 /**
- * tfjs flag: 1 runs the scalar flash-attention kernel instead of the one loading four channels at
- * a time (default 4) — for benchmarks that compare the two on one adapter.
+ * tfjs flag choosing the flash-attention kernel: 'rows' (default: one query row per invocation,
+ * four channels per workgroup-memory load where the head dims allow), 'rows-scalar' (one channel
+ * per load) or 'tiled' ({@link FlashAttentionTiledProgram}, register tiles; dv a multiple of 16,
+ * else 'rows'). Benchmarks set it to compare the kernels on one adapter.
+ *
+ * @example
+ * ```ts
+ * tf.env().set(FLASH_VARIANT_FLAG, 'tiled');
+ * ```
  */
-export const VECTOR_WIDTH_FLAG = 'HEED_FLASH_VECTOR_WIDTH';
-tf.env().registerFlag(VECTOR_WIDTH_FLAG, () => 4);
+export const FLASH_VARIANT_FLAG = 'HEED_FLASH_VARIANT';
+tf.env().registerFlag(FLASH_VARIANT_FLAG, () => 'rows');
+
+/** The program factory and rows per workgroup of the variant the flag names, for these shapes. */
+function chooseProgram(d: number, dv: number, limits: GPUSupportedLimits) {
+  const variant = tf.env().getString(FLASH_VARIANT_FLAG) as FlashAttentionVariant;
+  const tiled = variant === 'tiled' ? chooseTiledTiles(d, dv, limits) : undefined;
+  if (tiled) return { rows: tiled.rows, make: (slices: number, rows: number) => new FlashAttentionTiledProgram(slices, rows, d, dv, tiled) };
+  const tiles = chooseTiles(d, dv, limits);
+  const width = variant === 'rows-scalar' ? 1 : 4;
+  return { rows: tiles.rows, make: (slices: number, rows: number) => new FlashAttentionProgram(slices, rows, d, dv, tiles, width) };
+}
 
 const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, k, v, keyLengths } = inputs as FusedAttentionInputs;
@@ -84,17 +105,16 @@ const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const dv = v.shape[2]!;
   if (bh * tq * dv === 0) return gpu.makeTensorInfo([bh, tq, dv], 'float32', new Float32Array(0));
   const limits = gpu.device.limits;
-  const tiles = chooseTiles(d, dv, limits);
+  const program = chooseProgram(d, dv, limits);
   const bindingLimit = storageBindingLimit(limits);
   const alignment = limits.minStorageBufferOffsetAlignment;
   const slice = (elements: number): SliceRange => ({ sliceBytes: elements * 4, slices: bh });
   // Planned (and so checked) before the output exists, so that a throw leaves nothing behind.
   const plan = planAttentionDispatches({
-    bh, tq, tk, rowsPerWorkgroup: tiles.rows, budget: dispatchBudget(), minWorkgroups: minDispatchWorkgroups(), maxWorkgroups: limits.maxComputeWorkgroupsPerDimension,
+    bh, tq, tk, rowsPerWorkgroup: program.rows, budget: dispatchBudget(), minWorkgroups: minDispatchWorkgroups(), maxWorkgroups: limits.maxComputeWorkgroupsPerDimension,
     bindingLimit, alignment,
     tensors: { q: slice(tq * d), k: slice(tk * d), v: slice(tk * dv), keyLengths: slice(1), output: slice(tq * dv) },
   });
-  const vectorWidth = tf.env().getNumber(VECTOR_WIDTH_FLAG) === 1 ? 1 : 4;
   const out = gpu.makeTensorInfo([bh, tq, dv], 'float32');
   for (const c of plan) {
     bindSlices(gpu, [q, k, v, keyLengths, out] as TensorInfo[], c.sliceStart, c.slices, bindingLimit, alignment, (bound) => {
@@ -102,8 +122,7 @@ const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
         { type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }, { type: 'int32', data: [c.rowStart] },
         ...bound.map((b) => ({ type: 'int32', data: [b.base] })),
       ];
-      const program = new FlashAttentionProgram(c.slices, c.rows, d, dv, tiles, vectorWidth);
-      gpu.runWebGPUProgram(program, bound.slice(0, 4).map((b) => b.info), 'float32', uniforms, bound[4]!.info);
+      gpu.runWebGPUProgram(program.make(c.slices, c.rows), bound.slice(0, 4).map((b) => b.info), 'float32', uniforms, bound[4]!.info);
     });
   }
   return out;

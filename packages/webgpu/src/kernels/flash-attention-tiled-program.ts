@@ -8,7 +8,7 @@ const COLUMN_INVOCATIONS = 16;
 /**
  * Tiles for {@link FlashAttentionTiledProgram}: the most query rows (64, 32 or 16) and then the
  * longest key tile (64, 32 or 16) whose workgroup memory — Qᵀ [d, rows], Kᵀ [d, keys], V [keys, dv],
- * Pᵀ [keys, rows] and three row statistics — fits the device, within its invocation limit
+ * Pᵀ [keys, rows], two partial statistics per invocation and two per row — fits the device, within its invocation limit
  * (rows / 4 · 16 invocations). Undefined when the kernel does not apply: dv not a multiple of 16,
  * or nothing fits.
  *
@@ -21,8 +21,10 @@ export function chooseTiledTiles(d: number, dv: number, limits: { maxComputeWork
   if (dv % COLUMN_INVOCATIONS !== 0) return undefined;
   for (const rows of [64, 32, 16]) {
     if ((rows / ROWS_PER_INVOCATION) * COLUMN_INVOCATIONS > limits.maxComputeInvocationsPerWorkgroup) continue;
+    const threads = (rows / ROWS_PER_INVOCATION) * COLUMN_INVOCATIONS;
     for (const keys of [64, 32, 16]) {
-      const floats = d * rows + d * keys + keys * dv + keys * rows + 3 * rows;
+      // Qᵀ, Kᵀ, V, Pᵀ, each invocation's partial row maxima and sums (vec4s), running max and sum.
+      const floats = d * rows + d * keys + keys * dv + keys * rows + 2 * 4 * threads + 2 * rows;
       if (floats * 4 + 16 <= limits.maxComputeWorkgroupStorageSize) return { rows, keys };
     }
   }
@@ -34,9 +36,10 @@ export function chooseTiledTiles(d: number, dv: number, limits: { maxComputeWork
  * (Qᵀ in workgroup memory) and streams K and V through it a key tile at a time. Each invocation
  * owns 4 query rows × (keys / 16) keys of the score tile S = scale·Q·Kᵀ and 4 rows × (dv / 16)
  * channels of the output, so every workgroup-memory load feeds several multiply-adds (a vec4 of
- * four rows against one key or value) instead of one. Per key tile: S into Pᵀ; one invocation per
- * row turns its scores into exp(s − m) with the running max m, sum l and rescale factor α; then
- * O ← α·O + P·V. Same inputs, outputs, uniforms and dispatch layout as
+ * four rows against one key or value) instead of one. Per key tile: each invocation keeps its
+ * scores in registers, the 16 invocations of a row group combine their partial maxima and sums
+ * through workgroup memory (online softmax: running max m, sum l, rescale α = exp(m_old − m)),
+ * write exp(s − m) into Pᵀ, then O ← α·O + P·V. Same inputs, outputs, uniforms and dispatch layout as
  * {@link FlashAttentionProgram} (key lengths, causal masks, any N, views), rows of `tiles.rows`.
  *
  * @example
@@ -83,7 +86,8 @@ export class FlashAttentionTiledProgram implements WebGPUProgram {
     var<workgroup> pT : array<vec4<f32>, ${(bc * br) / 4}>; // [BC][BR]: scores, then probabilities
     var<workgroup> rowMax : array<vec4<f32>, BR4>;
     var<workgroup> rowSum : array<vec4<f32>, BR4>;
-    var<workgroup> rowScale : array<vec4<f32>, BR4>;
+    var<workgroup> partMax : array<vec4<f32>, THREADS>; // [row group][column invocation]
+    var<workgroup> partSum : array<vec4<f32>, THREADS>;
     var<workgroup> sharedGroupEnd : i32;
 
     // Workgroup vec4s are only ever written whole, by one invocation: a compiler may store one
@@ -111,8 +115,8 @@ export class FlashAttentionTiledProgram implements WebGPUProgram {
         for (var r = 0; r < 4; r++) { column[r] = select(0.0, q[qBase + (g * 4 + r) * D + c], firstRow + g * 4 + r < tq); }
         qT[c * BR4 + g] = column;
       }
-      // The softmax invocations (lid < BR4) own rows 4·lid … 4·lid + 3: the keys each may see.
-      let myRows = vec4<i32>(firstRow + lid * 4) + vec4<i32>(0, 1, 2, 3);
+      // The keys each of this invocation's four rows may see.
+      let myRows = vec4<i32>(firstRow + ty * 4) + vec4<i32>(0, 1, 2, 3);
       let myEnds = select(select(vec4<i32>(len), min(vec4<i32>(len), myRows + 1), causal), vec4<i32>(0), myRows >= vec4<i32>(tq));
       if (lid < BR4) {
         rowMax[lid] = vec4<f32>(LOWEST);
@@ -140,31 +144,34 @@ export class FlashAttentionTiledProgram implements WebGPUProgram {
           let qv = qT[c * BR4 + ty];
           for (var n = 0; n < TN; n++) { s[n] += qv * kT[c * BC + tx + CI * n]; }
         }
-        for (var n = 0; n < TN; n++) { pT[(tx + CI * n) * BR4 + ty] = s[n] * uniforms.scale; }
-        workgroupBarrier();
-
-        // Online softmax, one invocation per four rows: masked keys get probability 0.
-        if (lid < BR4) {
-          let old = rowMax[lid];
-          var tileMax = old;
-          for (var j = 0; j < BC; j++) {
-            tileMax = select(tileMax, max(tileMax, pT[j * BR4 + lid]), vec4<i32>(start + j) < myEnds);
-          }
-          var sum = vec4<f32>(0.0);
-          for (var j = 0; j < BC; j++) {
-            let p = select(vec4<f32>(0.0), exp(pT[j * BR4 + lid] - tileMax), vec4<i32>(start + j) < myEnds);
-            pT[j * BR4 + lid] = p;
-            sum += p;
-          }
-          let alpha = exp(old - tileMax);
-          rowMax[lid] = tileMax;
-          rowSum[lid] = rowSum[lid] * alpha + sum;
-          rowScale[lid] = alpha;
+        // Online softmax over the tile: this invocation's keys, then its row group's 16 partials.
+        var localMax = vec4<f32>(LOWEST);
+        for (var n = 0; n < TN; n++) {
+          s[n] *= uniforms.scale;
+          localMax = select(localMax, max(localMax, s[n]), vec4<i32>(start + tx + CI * n) < myEnds);
         }
+        partMax[lid] = localMax;
         workgroupBarrier();
+        let old = rowMax[ty];
+        var tileMax = old;
+        for (var t = 0; t < CI; t++) { tileMax = max(tileMax, partMax[ty * CI + t]); }
+        var localSum = vec4<f32>(0.0);
+        for (var n = 0; n < TN; n++) {
+          let p = select(vec4<f32>(0.0), exp(s[n] - tileMax), vec4<i32>(start + tx + CI * n) < myEnds);
+          pT[(tx + CI * n) * BR4 + ty] = p;
+          localSum += p;
+        }
+        partSum[lid] = localSum;
+        let alpha = exp(old - tileMax);
+        workgroupBarrier();
+        if (tx == 0) {
+          var tileSum = vec4<f32>(0.0);
+          for (var t = 0; t < CI; t++) { tileSum += partSum[ty * CI + t]; }
+          rowSum[ty] = rowSum[ty] * alpha + tileSum;
+          rowMax[ty] = tileMax;
+        }
 
         // O ← α·O + P·V: a vec4 of four rows' probabilities meets one value channel.
-        let alpha = rowScale[ty];
         for (var n = 0; n < TV; n++) { o[n] *= alpha; }
         for (var j = 0; j < BC; j++) {
           let pv = pT[j * BR4 + ty];

@@ -4,7 +4,7 @@
  * classes, grouping 512 → 256 centres, k = 32; FPS and kNN included, as issue #6's ≤ 5 ms target
  * counts them), B = 1 and B = 16, median of --reps after warm-ups, plus the same forward with the
  * four attention maps returned. Seeded random weights: the time does not depend on the values.
- * Prints one JSON document. Usage: node pct-forward.mjs [--reps 20]
+ * Prints one JSON document (what it has, when killed by SIGTERM). Usage: node pct-forward.mjs [--reps 20]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createPCT, disposeAttentionMaps } from '@heed/point-transformer';
@@ -27,6 +27,16 @@ async function time(forward) {
 }
 
 const results = [];
+const report = () => JSON.stringify({
+  bench: 'PCT classification forward on webgpu (FPS + kNN + four offset-attention layers), reference configuration',
+  date: new Date().toISOString().slice(0, 10),
+  adapter: init.adapterInfo, features: init.features, backend: tf.getBackend(),
+  target: 'issue #6: B = 1 ≤ 5 ms on an H100',
+  results,
+  tensorsAtEnd: tf.memory().numTensors,
+}, null, 2);
+// Killed by run.sh's step timeout (a software adapter at B = 16): print what was measured.
+process.on('SIGTERM', () => { console.log(report()); process.exit(124); });
 for (const B of [1, 16]) {
   const points = tf.randomUniform([B, 1024, 3], -1, 1, 'float32', B);
   const plain = await time(async () => {
@@ -44,12 +54,5 @@ for (const B of [1, 16]) {
   process.stderr.write(`B=${B}: ${plain.medianMs} ms, with attention ${withAttention.medianMs} ms\n`);
   points.dispose();
 }
-console.log(JSON.stringify({
-  bench: 'PCT classification forward on webgpu (FPS + kNN + four offset-attention layers), reference configuration',
-  date: new Date().toISOString().slice(0, 10),
-  adapter: init.adapterInfo, features: init.features, backend: tf.getBackend(),
-  target: 'issue #6: B = 1 ≤ 5 ms on an H100',
-  results,
-  tensorsAtEnd: tf.memory().numTensors,
-}, null, 2));
+console.log(report());
 process.exit(0);

@@ -7,7 +7,7 @@
 # Writes one JSON document per step, steps.log, host.txt and summary.json (7 files) to $OUT
 # (default ./gpu-bench-out), and the summary on stdout. SIZES (default 1024,4096,16384,65536,
 # 262144), PCT_REPS (default 20) and STEP_TIMEOUT (s, default 240) tune it; the whole run should
-# take 5-10 minutes on an H100 (N = 262,144 is one 1.4·10^17-FLOP call per path).
+# take 5-10 minutes on an H100 (N = 262,144 is one 1.4·10^14-FLOP call per path).
 # A dry run on a CPU: VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json SIZES=128,256 (in a
 # copy of the repository: it links node_modules to the kit's).
 set -uo pipefail

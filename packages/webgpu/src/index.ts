@@ -1,6 +1,6 @@
 export * from './init-webgpu.js';
 export * from './register-fused-kernels.js';
-export { FlashAttentionProgram, chooseTiles, type FlashAttentionTiles } from './kernels/flash-attention-program.js';
+export { FlashAttentionProgram, FlashAttentionProgramBase, chooseTiles, type FlashAttentionTiles } from './kernels/flash-attention-program.js';
 export { FarthestPointSampleProgram, FpsCentresProgram } from './kernels/farthest-point-sample-program.js';
 export { KNearestNeighboursProgram, KNN_ROWS, KNN_TILE } from './kernels/k-nearest-neighbours-program.js';
 export {

@@ -21,6 +21,39 @@ export function chooseTiles(d: number, dv: number, limits: { maxComputeWorkgroup
 }
 
 /**
+ * What every flash-attention kernel shares: its inputs (q, k, v, key lengths), its uniforms (the
+ * attributes, the dispatch's first query row, where the dispatch's first slice starts in each
+ * bound tensor), and its layout — `rows` query rows of `slices` slices, workgroups along x by
+ * rows (`rowsPerWorkgroup` each), along y by slices.
+ *
+ * @example
+ * ```ts
+ * class MyFlashProgram extends FlashAttentionProgramBase {
+ *   constructor() { super(8, 1000, 64, 64, 64, 'myFlash'); }
+ *   getUserCode() { return '…'; }
+ * }
+ * ```
+ */
+export abstract class FlashAttentionProgramBase implements WebGPUProgram {
+  variableNames = ['q', 'k', 'v', 'keyLengths'];
+  uniforms = 'scale : f32, causal : i32, rowStart : i32, qBase : i32, kBase : i32, vBase : i32, lengthsBase : i32, outBase : i32,';
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0, 1, 2] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+
+  protected constructor(slices: number, rows: number, dv: number, rowsPerWorkgroup: number, invocations: number, shaderKey: string) {
+    this.outputShape = [slices, rows, dv];
+    this.dispatch = [Math.ceil(rows / rowsPerWorkgroup), slices, 1];
+    this.workgroupSize = [invocations, 1, 1];
+    this.shaderKey = shaderKey;
+  }
+
+  abstract getUserCode(): string;
+}
+
+/**
  * FlashAttention-2-style forward in WGSL for tfjs-backend-webgpu: each invocation owns one query
  * row (q and the output accumulator in registers); K and V stream through workgroup memory one
  * tile at a time; softmax is computed online (running max and sum, one rescale per tile), so no
@@ -40,14 +73,7 @@ export function chooseTiles(d: number, dv: number, limits: { maxComputeWorkgroup
  *   [{ type: 'float32', data: [scale] }, { type: 'int32', data: [causal ? 1 : 0] }, { type: 'int32', data: [0] }, ...bases]);
  * ```
  */
-export class FlashAttentionProgram implements WebGPUProgram {
-  variableNames = ['q', 'k', 'v', 'keyLengths'];
-  uniforms = 'scale : f32, causal : i32, rowStart : i32, qBase : i32, kBase : i32, vBase : i32, lengthsBase : i32, outBase : i32,';
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
+export class FlashAttentionProgram extends FlashAttentionProgramBase {
   /** Channels per workgroup-memory load: 4 where both head dims allow it, else 1. */
   private readonly w: 1 | 4;
 
@@ -63,12 +89,9 @@ export class FlashAttentionProgram implements WebGPUProgram {
     private readonly tiles: FlashAttentionTiles,
     vectorWidth: 1 | 4 = 4,
   ) {
-    this.w = vectorWidth === 4 && d % 4 === 0 && dv % 4 === 0 ? 4 : 1;
-    this.outputShape = [slices, rows, dv];
-    this.dispatchLayout = { x: [0, 1, 2] };
-    this.workgroupSize = [tiles.rows, 1, 1];
-    this.dispatch = [Math.ceil(rows / tiles.rows), slices, 1];
-    this.shaderKey = `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}_${this.w}`;
+    const w = vectorWidth === 4 && d % 4 === 0 && dv % 4 === 0 ? 4 : 1;
+    super(slices, rows, dv, tiles.rows, tiles.rows, `heedFlashAttention_${d}_${dv}_${tiles.rows}_${tiles.keys}_${w}`);
+    this.w = w;
   }
 
   getUserCode(): string {

@@ -1,5 +1,4 @@
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import type { FlashAttentionTiles } from './flash-attention-program.js';
+import { FlashAttentionProgramBase, type FlashAttentionTiles } from './flash-attention-program.js';
 
 /** Query rows per invocation and invocations across a tile's columns in the tiled kernel. */
 const ROWS_PER_INVOCATION = 4;
@@ -48,22 +47,11 @@ export function chooseTiledTiles(d: number, dv: number, limits: { maxComputeWork
  * const program = new FlashAttentionTiledProgram(bh, tq, 64, 64, tiles); // uniforms as FlashAttentionProgram's
  * ```
  */
-export class FlashAttentionTiledProgram implements WebGPUProgram {
-  variableNames = ['q', 'k', 'v', 'keyLengths'];
-  uniforms = 'scale : f32, causal : i32, rowStart : i32, qBase : i32, kBase : i32, vBase : i32, lengthsBase : i32, outBase : i32,';
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-
+export class FlashAttentionTiledProgram extends FlashAttentionProgramBase {
   /** Covers `rows` query rows (from uniform `rowStart`) of `slices` slices. */
   constructor(slices: number, rows: number, private readonly d: number, private readonly dv: number, private readonly tiles: FlashAttentionTiles) {
-    this.outputShape = [slices, rows, dv];
-    this.dispatchLayout = { x: [0, 1, 2] };
-    this.workgroupSize = [(tiles.rows / ROWS_PER_INVOCATION) * COLUMN_INVOCATIONS, 1, 1];
-    this.dispatch = [Math.ceil(rows / tiles.rows), slices, 1];
-    this.shaderKey = `heedFlashAttentionTiled_${d}_${dv}_${tiles.rows}_${tiles.keys}`;
+    const invocations = (tiles.rows / ROWS_PER_INVOCATION) * COLUMN_INVOCATIONS;
+    super(slices, rows, dv, tiles.rows, invocations, `heedFlashAttentionTiled_${d}_${dv}_${tiles.rows}_${tiles.keys}`);
   }
 
   getUserCode(): string {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Heed's WGSL point kernels (farthest point sampling, k nearest neighbours) against the plain-JS
- * path of @heed/point-transformer, in one run: the same public functions (`farthestPointSample`,
+ * path of @heed/point-transformer, in one run (FPS also without subgroup operations, where the
+ * device has them): the same public functions (`farthestPointSample`,
  * `kNearestNeighbours`) with the webgpu backend active (→ the registered kernels) and with the cpu
  * backend (→ farthestPointSampleJS / kNearestNeighboursJS). Also checks the indices agree.
  * Defaults: FPS N = 10,000 → 1024 centres; kNN k = 32 for 1024 queries over N = 10,000.
@@ -13,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { initWebGPU } from '@heed/webgpu';
+import { initWebGPU, SUBGROUPS_FLAG } from '@heed/webgpu';
 
 import { farthestPointSample, kNearestNeighbours, farthestPointSampleOps, kNearestNeighboursOps } from '@heed/point-transformer';
 
@@ -25,6 +26,11 @@ const arg = (name, fallback) => {
 };
 const withOps = process.argv.includes('--ops');
 const N = arg('n', 10_000), M = arg('samples', 1024), S = arg('queries', 1024), K = arg('k', 32);
+
+const withoutSubgroups = (fn) => (...args) => {
+  tf.env().set(SUBGROUPS_FLAG, false);
+  try { return fn(...args); } finally { tf.env().set(SUBGROUPS_FLAG, true); }
+};
 
 async function time(backend, fn, reps) {
   await tf.setBackend(backend);
@@ -64,6 +70,9 @@ for (const c of cases) {
   const row = { op: c.op, ...c.params };
   const outputs = {};
   const paths = [['webgpuKernel', 'webgpu', c.run, reps], ['jsPath', 'cpu', c.run, reps]];
+  // FPS reduces each sample with subgroup operations where the device has them: time the
+  // workgroup-memory tree it falls back to beside it.
+  if (c.op === 'farthestPointSample' && init.features?.includes('subgroups')) paths.splice(1, 0, ['webgpuKernelNoSubgroups', 'webgpu', withoutSubgroups(c.run), reps]);
   if (withOps) paths.push(['webgpuOpsBefore', 'webgpu', c.ops, 1]);
   for (const [name, backend, fn, n] of paths) {
     await tf.setBackend(backend);
@@ -75,8 +84,10 @@ for (const c of cases) {
     process.stderr.write(`${c.op} ${name}: ${JSON.stringify(row[name])}\n`);
   }
   row.speedupKernelOverJS = +(row.jsPath.medianMs / row.webgpuKernel.medianMs).toFixed(2);
+  if (row.webgpuKernelNoSubgroups) row.speedupSubgroupsOverTree = +(row.webgpuKernelNoSubgroups.medianMs / row.webgpuKernel.medianMs).toFixed(2);
   if (withOps) row.speedupKernelOverOps = +(row.webgpuOpsBefore.medianMs / row.webgpuKernel.medianMs).toFixed(2);
-  row.indicesIdentical = outputs.webgpuKernel.length === outputs.jsPath.length && outputs.webgpuKernel.every((v, i) => v === outputs.jsPath[i]);
+  const sameAsJS = (a) => a.length === outputs.jsPath.length && a.every((v, i) => v === outputs.jsPath[i]);
+  row.indicesIdentical = sameAsJS(outputs.webgpuKernel) && (!outputs.webgpuKernelNoSubgroups || sameAsJS(outputs.webgpuKernelNoSubgroups));
   results.push(row);
 }
 console.log(JSON.stringify({

@@ -25,3 +25,4 @@ export {
   planAttentionDispatches, FLASH_VARIANT_FLAG, type FlashAttentionVariant, type AttentionPlanInput, type AttentionDispatch,
 } from './kernels/flash-attention.js';
 export { FlashAttentionTiledProgram, chooseTiledTiles } from './kernels/flash-attention-tiled-program.js';
+export { SUBGROUPS_FLAG, hoistDirectives, useSubgroups } from './kernels/subgroups.js';

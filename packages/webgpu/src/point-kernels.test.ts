@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FarthestPointSample, KNearestNeighbours } from '@heed/attention';
 import { inCI, seededRandom, tensorsLeakedBy } from '@heed/testing';
 import {
-  fusedKernelNames, initWebGPU, setPointKernelDispatchBudget, setStorageBindingLimit, DEFAULT_PAIRS_PER_DISPATCH, FarthestPointSampleProgram,
+  SUBGROUPS_FLAG, fusedKernelNames, initWebGPU, setPointKernelDispatchBudget, setStorageBindingLimit, DEFAULT_PAIRS_PER_DISPATCH, FarthestPointSampleProgram,
   FpsCentresProgram, KNearestNeighboursProgram, type WebGPUInit,
 } from './index.js';
 import { planSliceRanges } from './kernels/binding-view.js';
@@ -132,6 +132,28 @@ describe('point kernels on WebGPU', () => {
     expectSame(await fps(xyz, 1, 1000, 1000), farthestPointSampleRef(xyz, 1, 1000, 1000), 'duplicates');
     const twins = fmaTwins(200);
     expectSame(await fps(twins, 1, 401, 401), farthestPointSampleRef(twins, 1, 401, 401), 'fma twins');
+  });
+
+  it.for([true, false])('FPS with subgroup operations %s (flag HEED_SUBGROUPS) gives the same indices: ties, random clouds, split dispatches', async (subgroups, ctx) => {
+    skipUnlessGPU(ctx);
+    const gpu = tf.backend() as WebGPUBackend;
+    // SwiftShader (CI) and the H100 have them; elsewhere the subgroup case has nothing to test.
+    if (subgroups && !gpu.device.features.has('subgroups') && !inCI) ctx.skip('this adapter has no subgroups');
+    const programs = vi.spyOn(gpu, 'runWebGPUProgram');
+    tf.env().set(SUBGROUPS_FLAG, subgroups);
+    try {
+      const grid = gridWithDuplicates(1000);
+      expectSame(await fps(grid, 1, 1000, 1000), farthestPointSampleRef(grid, 1, 1000, 1000), 'duplicates');
+      const clouds = randomCloud(11, 3 * 777);
+      expectSame(await fps(clouds, 3, 777, 200), farthestPointSampleRef(clouds, 3, 777, 200), 'random');
+      setPointKernelDispatchBudget(5 * 777, 1); // 5 samples per dispatch: the slots' buffers restart
+      expectSame(await fps(clouds, 3, 777, 64), farthestPointSampleRef(clouds, 3, 777, 64), 'split');
+      const keys = programs.mock.calls.map(([program]) => program.shaderKey).filter((key) => key.startsWith('heedFarthestPointSample'));
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.every((key) => key.includes(subgroups ? '_subgroups' : '_tree'))).toBe(true);
+    } finally {
+      tf.env().set(SUBGROUPS_FLAG, true);
+    }
   });
 
   it('FPS split across dispatches gives the same indices (N=5000, 300 samples, 7 per dispatch)', async (ctx) => {

@@ -32,21 +32,25 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
 
-  /** @param threads invocations per workgroup, a power of two within the device's limits. */
-  constructor(batch: number, n: number, numSamples: number, private readonly threads: number) {
+  /**
+   * @param threads invocations per workgroup, a power of two within the device's limits.
+   * @param subgroups reduce each sample's candidates with subgroup operations (the device must
+   *   have them, and hoist the program's `enable`: see `useSubgroups`): one barrier per sample
+   *   instead of log2(threads) + 2.
+   */
+  constructor(batch: number, n: number, numSamples: number, private readonly threads: number, private readonly subgroups = false) {
     this.outputShape = [batch, numSamples + n];
     this.dispatchLayout = { x: [0, 1] };
     this.workgroupSize = [threads, 1, 1];
     this.dispatch = [batch, 1, 1];
-    this.shaderKey = `heedFarthestPointSample_${threads}`;
+    this.shaderKey = `heedFarthestPointSample_${threads}_${subgroups ? 'subgroups' : 'tree'}`;
   }
 
   getUserCode(): string {
-    return `
+    return `${this.subgroups ? 'enable subgroups;' : ''}
     const W = ${this.threads};
     const FAR : f32 = 1e10; // pointnet2's initial distance; the same f32 as Math.fround(1e10)
-    var<workgroup> redD : array<f32, W>;
-    var<workgroup> redI : array<i32, W>;
+    ${this.subgroups ? SUBGROUP_SLOTS : TREE_SLOTS}
     ${SQUARED_DISTANCE_WGSL}
 
     fn point(base : i32, i : i32) -> vec3<f32> {
@@ -62,7 +66,10 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
       let dist = row + m;
       let cloud = uniforms.xyzBase + b * n * 3;
       let s0 = uniforms.sampleStart;
-      var last = 0;
+      var last = 0;${this.subgroups ? `
+      // This invocation's place in its subgroup, and the subgroup's width.
+      let lane = i32(subgroupExclusiveAdd(1u));
+      let width = i32(subgroupAdd(1u));` : ''}
       if (s0 == 0) {
         if (lid == 0) { result[row] = 0; }
         // Each invocation initialises, and later only touches, its own strided points: no barrier.
@@ -87,6 +94,20 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
             bestI = i;
           }
         }
+${this.subgroups ? SUBGROUP_REDUCTION : TREE_REDUCTION}
+      }
+    }
+    `;
+  }
+}
+
+/** One candidate per invocation. */
+const TREE_SLOTS = `
+    var<workgroup> redD : array<f32, W>;
+    var<workgroup> redI : array<i32, W>;`;
+
+/** Per sample: every invocation's candidate into workgroup memory, then a tree of barriers. */
+const TREE_REDUCTION = `
         redD[lid] = bestD;
         redI[lid] = bestI;
         workgroupBarrier();
@@ -104,12 +125,55 @@ export class FarthestPointSampleProgram implements WebGPUProgram {
         last = redI[0];
         if (lid == 0) { result[row + s] = last; }
         // Everyone has read redI[0] before the next sample overwrites it.
+        workgroupBarrier();`;
+
+/**
+ * One slot per subgroup (at most W / 4: subgroups have at least 4 invocations), in three
+ * buffers used in turn so that one barrier per sample is enough: a buffer's count is reset two
+ * samples after its slots were read, one before they are written again. Loops bounded by a
+ * subgroup's width are uniform within the subgroup, which is what its operations need.
+ */
+const SUBGROUP_SLOTS = `
+    diagnostic(off, subgroup_uniformity);
+    const SLOTS = W / 4;
+    var<workgroup> slotCount : array<atomic<u32>, 3>;
+    var<workgroup> slotD : array<f32, 3 * SLOTS>;
+    var<workgroup> slotI : array<i32, 3 * SLOTS>;
+
+    struct Candidate { d : f32, i : i32 }
+
+    // The best candidate of the subgroup: largest distance, lowest index among equals.
+    fn bestOfSubgroup(d : f32, i : i32) -> Candidate {
+      let best = subgroupMax(d);
+      return Candidate(best, subgroupMin(select(0x7fffffff, i, d == best)));
+    }`;
+
+/**
+ * Per sample: each subgroup's best candidate into a slot, one barrier, then every subgroup
+ * reduces the slots itself — a subgroup's width of them per step (one step where the workgroup
+ * has at most width² invocations: 1024 on 32-wide subgroups) — so all invocations agree.
+ */
+const SUBGROUP_REDUCTION = `
+        let mine = bestOfSubgroup(bestD, bestI);
+        let buffer = s % 3;
+        if (subgroupElect()) {
+          let slot = buffer * SLOTS + i32(atomicAdd(&slotCount[buffer], 1u));
+          slotD[slot] = mine.d;
+          slotI[slot] = mine.i;
+        }
+        if (lid == 0) { atomicStore(&slotCount[(s + 1) % 3], 0u); }
         workgroupBarrier();
-      }
-    }
-    `;
-  }
-}
+        let count = i32(atomicLoad(&slotCount[buffer]));
+        var winner = Candidate(-1.0, 0x7fffffff);
+        for (var t = 0; t < count; t += width) {
+          let slot = t + lane;
+          let valid = slot < count;
+          let other = bestOfSubgroup(select(-1.0, slotD[buffer * SLOTS + min(slot, count - 1)], valid),
+                                     select(0x7fffffff, slotI[buffer * SLOTS + min(slot, count - 1)], valid));
+          if (other.d > winner.d || (other.d == winner.d && other.i < winner.i)) { winner = other; }
+        }
+        last = winner.i;
+        if (lid == 0) { result[row + s] = last; }`;
 
 /**
  * Copies the centre indices out of {@link FarthestPointSampleProgram}'s work tensor:

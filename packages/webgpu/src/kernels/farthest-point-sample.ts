@@ -3,6 +3,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { FarthestPointSample, type FarthestPointSampleAttrs, type FarthestPointSampleInputs } from '@heed/attention';
 import { FarthestPointSampleProgram, FpsCentresProgram } from './farthest-point-sample-program.js';
 import { dispatchBudget } from './dispatch-budget.js';
+import { useSubgroups } from './subgroups.js';
 import { floorPow2 } from './point-kernel-common.js';
 import { bindSlices, planSliceRanges, storageBindingLimit, type SliceBinding } from './binding-view.js';
 
@@ -30,6 +31,7 @@ const farthestPointSample: KernelFunc = ({ inputs, backend, attrs }) => {
   if (batch === 0) return gpu.makeTensorInfo([0, numSamples], 'int32', new Int32Array(0));
   const limits = gpu.device.limits;
   const threads = fpsThreads(limits);
+  const subgroups = useSubgroups(gpu);
   const [bindingLimit, alignment] = [storageBindingLimit(limits), limits.minStorageBufferOffsetAlignment];
   // Ranges of clouds (one workgroup each) that every tensor can bind; planned before anything is
   // allocated, so that a cloud too large to bind throws leaving nothing behind.
@@ -46,7 +48,7 @@ const farthestPointSample: KernelFunc = ({ inputs, backend, attrs }) => {
       for (let start = 0; start < numSamples; start += perDispatch) {
         const end = Math.min(numSamples, start + perDispatch);
         const uniforms = [{ type: 'int32', data: [start] }, { type: 'int32', data: [end] }, { type: 'int32', data: [0] }, base(x!), base(w!)];
-        gpu.runWebGPUProgram(new FarthestPointSampleProgram(count, n, numSamples, threads), [x!.info], 'int32', uniforms, w!.info);
+        gpu.runWebGPUProgram(new FarthestPointSampleProgram(count, n, numSamples, threads, subgroups), [x!.info], 'int32', uniforms, w!.info);
       }
       gpu.runWebGPUProgram(new FpsCentresProgram(count, numSamples), [w!.info], 'int32', [base(w!), base(o!)], o!.info);
     });

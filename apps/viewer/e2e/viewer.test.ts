@@ -126,6 +126,25 @@ describe('the viewer in Chromium', () => {
     await page.close();
   });
 
+  it("webgpu (Heed's fused kernels in Chromium's WebGPU) and wasm give the same layer points and probabilities", async () => {
+    const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=webgpu&sample=cube`);
+    await waitForState(page, 'ready');
+    const runOnWorker = () => page.evaluate(async () => {
+      const run = await (globalThis as any).heed.worker.run();
+      return { backend: run.backend as string, probabilities: run.probabilities as number[], layerXyz: Array.from(run.layerXyz as Float32Array) };
+    });
+    const gpu = await runOnWorker();
+    await page.evaluate(() => (globalThis as any).heed.update({ backend: 'wasm' }));
+    await waitForState(page, 'ready');
+    const wasm = await runOnWorker();
+    expect([gpu.backend, wasm.backend]).toEqual(['webgpu', 'wasm']);
+    // FPS on the GPU picks exactly the points the JS path picks; the forward agrees to float32 noise.
+    expect(gpu.layerXyz).toEqual(wasm.layerXyz);
+    gpu.probabilities.forEach((p, i) => expect(Math.abs(p - wasm.probabilities[i]!)).toBeLessThan(1e-4));
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
   it('survives a lost GPU device: the worker reloads the model on a new device, gives the same numbers, and the page says so', async () => {
     const { page, log } = await openPage(e2e.browser, `${e2e.site.url}?backend=webgpu&sample=cube`);
     await waitForState(page, 'ready');

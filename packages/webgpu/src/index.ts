@@ -26,3 +26,4 @@ export {
 } from './kernels/flash-attention.js';
 export { FlashAttentionTiledProgram, chooseTiledTiles } from './kernels/flash-attention-tiled-program.js';
 export { SUBGROUPS_FLAG, hoistDirectives, useSubgroups } from './kernels/subgroups.js';
+export { checkFusedKernels, type KernelCheck } from './kernel-check.js';

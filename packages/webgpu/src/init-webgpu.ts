@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerFusedKernels } from './register-fused-kernels.js';
 import { watchDeviceLoss } from './device-loss.js';
+import { checkFusedKernels } from './kernel-check.js';
 
 /** Options of {@link initWebGPU}. */
 export interface InitWebGPUOptions {
@@ -27,6 +28,11 @@ export interface WebGPUInit {
   features?: string[];
   /** Why the fallback is active, or notes on the driver choice. */
   reason?: string;
+  /**
+   * Heed kernels this device failed to compile or run on a tiny input (see `checkFusedKernels`):
+   * unregistered, so the model code takes its composed path for them. Absent when all run.
+   */
+  unavailableKernels?: Record<string, string>;
 }
 
 const USEFUL_FEATURES: GPUFeatureName[] = ['subgroups', 'timestamp-query', 'shader-f16'] as GPUFeatureName[];
@@ -73,11 +79,15 @@ async function activate(options: InitWebGPUOptions, attempt: 'initial' | 'recove
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, init.adapter), 3);
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs failed to initialise the webgpu backend');
     registerFusedKernels();
+    const check = await checkFusedKernels();
+    const unavailable = Object.keys(check.unavailable);
+    if (unavailable.length) console.warn(`[heed] this WebGPU device fails ${unavailable.join(', ')}: using composed ops for them`, check.unavailable);
     watchDeviceLoss(device, tf.findBackend('webgpu')!, () => {
       pending = activate(options, 'recovery');
       return pending;
     });
-    return init.report;
+    const notes = [init.report.reason, check.subgroupsOff].filter(Boolean).join('; ');
+    return { ...init.report, reason: notes || undefined, ...(unavailable.length ? { unavailableKernels: check.unavailable } : {}) };
   } catch (error) {
     const reason = `WebGPU unavailable: ${(error as Error).message}`;
     if (options.fallback === null && attempt === 'initial') throw new Error(reason);

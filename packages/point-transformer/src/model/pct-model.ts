@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionMap } from '../attention/attention-map.js';
 import type { StateDict } from '../nn/host-tensor.js';
 import { Module, seedStream } from '../nn/module.js';
-import { getStateDict, loadStateDict, type LoadStateDictOptions } from '../weights/state-dict.js';
+import { getStateDict, getStateDictAsync, loadStateDict, type LoadStateDictOptions } from '../weights/state-dict.js';
 import { ClassificationHead } from './classification-head.js';
 import { PCTEncoder } from './encoder.js';
 import type { ForwardContext } from './forward-context.js';
@@ -110,6 +110,19 @@ export class PCTModel extends Module {
    */
   stateDict(): StateDict {
     return getStateDict(this);
+  }
+
+  /**
+   * {@link stateDict} with the weights read asynchronously — what training uses: webgpu in Node
+   * has no synchronous read.
+   *
+   * @example
+   * ```ts
+   * const sd = await model.stateDictAsync();
+   * ```
+   */
+  stateDictAsync(): Promise<StateDict> {
+    return getStateDictAsync(this);
   }
 
   /**

@@ -25,12 +25,20 @@ export class Param {
     init.dispose();
   }
 
-  /** The value in PyTorch layout. */
+  /** The value in PyTorch layout (a synchronous read: not on webgpu in Node; see {@link toTorchFrom}). */
   toTorch(): HostTensor {
-    if (this.layout === 'as-is') return { dtype: 'float32', shape: [...this.torchShape], data: Float32Array.from(this.variable.dataSync()) };
-    const transposed = tf.transpose(this.variable); // read, then freed: every stateDict() used to leak one per weight
-    const data = Float32Array.from(transposed.dataSync());
-    transposed.dispose();
+    return this.toTorchFrom(this.variable.dataSync());
+  }
+
+  /**
+   * The value in PyTorch layout from the variable's values already read, in tfjs layout — for
+   * readers that must read asynchronously (webgpu in Node has no synchronous read).
+   */
+  toTorchFrom(values: ArrayLike<number>): HostTensor {
+    if (this.layout === 'as-is') return { dtype: 'float32', shape: [...this.torchShape], data: Float32Array.from(values) };
+    const [rows, cols] = this.variable.shape as [number, number]; // tfjs [in, out] → PyTorch [out, in]
+    const data = new Float32Array(rows * cols);
+    for (let i = 0; i < rows; i++) for (let o = 0; o < cols; o++) data[o * rows + i] = values[i * cols + o]!;
     return { dtype: 'float32', shape: [...this.torchShape], data };
   }
 

@@ -32,10 +32,10 @@ export interface EvaluateOptions {
  *
  * @example
  * ```ts
- * const { accuracy } = evaluateClassification(model, { seed: 424242, count: 500, points: 256 });
+ * const { accuracy } = await evaluateClassification(model, { seed: 424242, count: 500, points: 256 });
  * ```
  */
-export function evaluateClassification(model: PCTModel, options: EvaluateOptions): { accuracy: number; count: number } {
+export async function evaluateClassification(model: PCTModel, options: EvaluateOptions): Promise<{ accuracy: number; count: number }> {
   const count = options.count ?? 500, n = options.points ?? 1024, bs = options.batchSize ?? 16;
   const set = generateClassificationSet({ count, seed: options.seed, points: n, ...(options.rotation ? { rotation: options.rotation } : {}), ...(options.classes ? { classes: options.classes } : {}) });
   const predicted = new Int32Array(count);
@@ -46,7 +46,7 @@ export function evaluateClassification(model: PCTModel, options: EvaluateOptions
       const { logits } = model.predict(pts);
       return tf.argMax(logits, -1);
     });
-    predicted.set(pred.dataSync() as Int32Array, first);
+    predicted.set((await pred.data()) as Int32Array, first);
     pred.dispose();
     options.onProgress?.(first + b, count);
   }
@@ -60,10 +60,10 @@ export function evaluateClassification(model: PCTModel, options: EvaluateOptions
  *
  * @example
  * ```ts
- * const { mIoU } = evaluateSegmentation(segModel, { seed: 424242, count: 200, points: 256 });
+ * const { mIoU } = await evaluateSegmentation(segModel, { seed: 424242, count: 200, points: 256 });
  * ```
  */
-export function evaluateSegmentation(model: PCTModel, options: EvaluateOptions): { mIoU: number; count: number } {
+export async function evaluateSegmentation(model: PCTModel, options: EvaluateOptions): Promise<{ mIoU: number; count: number }> {
   const count = options.count ?? 500, n = options.points ?? 1024, bs = options.batchSize ?? 16;
   const set = generateSegmentationSet({ count, seed: options.seed, points: n, ...(options.rotation ? { rotation: options.rotation } : {}), ...(options.categories ? { categories: options.categories } : {}) });
   const parts = set.partNames.length;
@@ -75,7 +75,7 @@ export function evaluateSegmentation(model: PCTModel, options: EvaluateOptions):
       const pts = tf.tensor3d(set.points.subarray(first * n * 3, (first + b) * n * 3), [b, n, 3]);
       return model.predict(pts, { categories: cats }).logits;
     });
-    const values = logits.dataSync() as Float32Array;
+    const values = (await logits.data()) as Float32Array;
     logits.dispose();
     for (let s = 0; s < b; s++) {
       const allowed = set.partsOfCategory[cats[s]!]!;

@@ -33,13 +33,13 @@ describe('held-out evaluation (wasm)', () => {
     await useBackend('wasm');
     const stages = [{ numSamples: 16, k: 8 }, { numSamples: 8, k: 8 }];
     const cls = createPCT({ numClasses: 10, stages, seed: 1 });
-    const r = evaluateClassification(cls, { seed: 5, count: 5, points: 32, batchSize: 2 });
+    const r = await evaluateClassification(cls, { seed: 5, count: 5, points: 32, batchSize: 2 });
     expect(r.count).toBe(5);
     expect(r.accuracy).toBeGreaterThanOrEqual(0);
     expect(r.accuracy).toBeLessThanOrEqual(1);
     cls.dispose();
     const seg = createPCT({ variant: 'spct', task: 'segmentation', numClasses: 13, numCategories: 5, seed: 1 });
-    const s = evaluateSegmentation(seg, { seed: 5, count: 3, points: 32, batchSize: 2 });
+    const s = await evaluateSegmentation(seg, { seed: 5, count: 3, points: 32, batchSize: 2 });
     expect(s.mIoU).toBeGreaterThanOrEqual(0);
     expect(s.mIoU).toBeLessThanOrEqual(1);
     seg.dispose();

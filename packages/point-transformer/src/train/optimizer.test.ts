@@ -64,7 +64,7 @@ describe('PCTOptimizer (wasm)', () => {
     oa.apply({ [a.name]: g }, 1e-2);
     b.assign(a);
     const ob = new PCTOptimizer([b], { kind: 'adam' });
-    ob.loadStateDict(oa.stateDict(), oa.step);
+    ob.loadStateDict(await oa.stateDict(), oa.step);
     oa.apply({ [a.name]: h }, 1e-2);
     ob.apply({ [b.name]: h }, 1e-2);
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));

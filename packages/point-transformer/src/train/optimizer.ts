@@ -83,13 +83,14 @@ export class PCTOptimizer {
     });
   }
 
-  /** The slots (`slot.<i>.m`, and `slot.<i>.v` for Adam) as host tensors; `step` is the caller's to save. */
-  stateDict(): StateDict {
-    const sd: StateDict = new Map();
-    const put = (name: string, t: tf.Variable) => sd.set(name, { dtype: 'float32', shape: [...t.shape], data: Float32Array.from(t.dataSync() as Float32Array) });
-    this.first.forEach((t, i) => put(`slot.${i}.m`, t));
-    this.second.forEach((t, i) => put(`slot.${i}.v`, t));
-    return sd;
+  /**
+   * The slots (`slot.<i>.m`, and `slot.<i>.v` for Adam) as host tensors, read asynchronously (webgpu
+   * in Node has no synchronous read); `step` is the caller's to save.
+   */
+  async stateDict(): Promise<StateDict> {
+    const slots = [...this.first.map((t, i) => [`slot.${i}.m`, t] as const), ...this.second.map((t, i) => [`slot.${i}.v`, t] as const)];
+    const values = await Promise.all(slots.map(([, t]) => t.data()));
+    return new Map(slots.map(([name, t], i) => [name, { dtype: 'float32', shape: [...t.shape], data: Float32Array.from(values[i] as Float32Array) }]));
   }
 
   /** Restores {@link stateDict}'s slots and the step count; shapes must match. */

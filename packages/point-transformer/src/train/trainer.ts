@@ -97,17 +97,18 @@ export async function trainPCT(options: TrainOptions): Promise<TrainResult> {
     seconds = options.resume.state.seconds;
     optimizer.loadStateDict(readSafetensors(options.resume.optimizer, { fileName: 'checkpoint optimizer' }), globalStep);
   }
-  const snapshot = (): TrainingCheckpoint => ({
-    weights: saveSafetensors(model),
-    optimizer: writeSafetensors(optimizer.stateDict(), { producer: '@heed/point-transformer', kind: config.optimizer }),
+  // Everything is read asynchronously: webgpu in Node has no synchronous read.
+  const snapshot = async (): Promise<TrainingCheckpoint> => ({
+    weights: saveSafetensors(model, await model.stateDictAsync()),
+    optimizer: writeSafetensors(await optimizer.stateDict(), { producer: '@heed/point-transformer', kind: config.optimizer }),
     state: {
       format: 'heed-pct-train', version: 1, config, globalStep, epoch: Math.floor(globalStep / spe), totalSteps, seconds,
       rng: { seed: config.seed, epoch: Math.floor(globalStep / spe), stepInEpoch: globalStep % spe },
     },
   });
   let ran = 0;
-  const finish = (): TrainResult => {
-    const checkpoint = snapshot();
+  const finish = async (): Promise<TrainResult> => {
+    const checkpoint = await snapshot();
     optimizer.dispose();
     return { model, state: checkpoint.state, checkpoint };
   };
@@ -116,11 +117,11 @@ export async function trainPCT(options: TrainOptions): Promise<TrainResult> {
       const data = epochData(config.task, { seed: config.seed, epoch: config.freshEachEpoch === false ? 0 : epoch, count: spe * config.batchSize, points: config.points, ...(config.generator ? { generator: config.generator } : {}) });
       let lossSum = 0, accSum = 0, count = 0, lr = 0;
       for (let index = globalStep % spe; index < spe; index++) {
-        if (options.maxSteps !== undefined && ran >= options.maxSteps) return finish();
+        if (options.maxSteps !== undefined && ran >= options.maxSteps) return await finish();
         const started = performance.now();
         lr = cosineLearningRate(globalStep, totalSteps, config.learningRate, config.minLearningRate);
         const batch = makeBatch(data, config.task, { seed: config.seed, epoch, index, batchSize: config.batchSize, points: config.points, augment: config.augment });
-        const { loss, acc } = trainStep(model, optimizer, batch, config, mixSeed(config.seed, 0xd209, globalStep), lr, variables);
+        const { loss, acc } = await trainStep(model, optimizer, batch, config, mixSeed(config.seed, 0xd209, globalStep), lr, variables);
         globalStep++;
         ran++;
         seconds += (performance.now() - started) / 1000;
@@ -129,17 +130,17 @@ export async function trainPCT(options: TrainOptions): Promise<TrainResult> {
         count++;
         options.onLog?.({ type: 'step', epoch, step: globalStep, loss, accuracy: acc, lr, seconds });
         options.onProgress?.(globalStep, totalSteps);
-        if (options.checkpointEvery && globalStep % options.checkpointEvery === 0 && index + 1 < spe) await options.onCheckpoint?.(snapshot());
+        if (options.checkpointEvery && globalStep % options.checkpointEvery === 0 && index + 1 < spe) await options.onCheckpoint?.(await snapshot());
       }
       const record: TrainLogRecord = { type: 'epoch', epoch, step: globalStep, loss: lossSum / count, accuracy: accSum / count, lr, seconds };
       if (options.validation) {
         const v = { ...options.validation, points: config.points, ...(config.generator?.rotation ? { rotation: config.generator.rotation } : {}) };
         record.heldOut = config.task === 'classification'
-          ? { accuracy: evaluateClassification(model, v).accuracy }
-          : { mIoU: evaluateSegmentation(model, v).mIoU };
+          ? { accuracy: (await evaluateClassification(model, v)).accuracy }
+          : { mIoU: (await evaluateSegmentation(model, v)).mIoU };
       }
       options.onLog?.(record);
-      await options.onCheckpoint?.(snapshot());
+      await options.onCheckpoint?.(await snapshot());
     }
   } catch (error) {
     optimizer.dispose();
@@ -149,10 +150,10 @@ export async function trainPCT(options: TrainOptions): Promise<TrainResult> {
 }
 
 /** One optimisation step; returns the batch loss and training accuracy. */
-function trainStep(
+async function trainStep(
   model: PCTModel, optimizer: PCTOptimizer, batch: ReturnType<typeof makeBatch>, config: TrainConfig,
   dropoutSeed: number, lr: number, variables: tf.Variable[],
-): { loss: number; acc: number } {
+): Promise<{ loss: number; acc: number }> {
   const n = config.points;
   const points = tf.tensor3d(batch.points, [batch.size, n, 3]);
   const labels = tf.tensor1d(batch.labels, 'int32');
@@ -164,8 +165,8 @@ function trainStep(
     return labelSmoothingCrossEntropy(out, labels, config.labelSmoothing);
   }, variables);
   optimizer.apply(grads, lr);
-  const loss = value.dataSync()[0]!;
-  const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.reshape(tf.argMax(logits!, -1), [-1]), labels), 'float32')).dataSync()[0]!);
-  tf.dispose([value, points, labels, logits!, ...Object.values(grads), ...(categories ? [categories] : [])]);
+  const accuracy = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.reshape(tf.argMax(logits!, -1), [-1]), labels), 'float32')));
+  const [loss, acc] = (await Promise.all([value.data(), accuracy.data()])).map((v) => v[0]!) as [number, number];
+  tf.dispose([value, accuracy, points, labels, logits!, ...Object.values(grads), ...(categories ? [categories] : [])]);
   return { loss, acc };
 }

@@ -85,10 +85,11 @@ export function inferPCTOptions(stateDict: StateDict, file = 'checkpoint'): PCTO
  * @example
  * ```ts
  * const bytes = saveSafetensors(model); // Uint8Array; loadReferenceCheckpoint(bytes) restores it
+ * const read = saveSafetensors(model, await model.stateDictAsync()); // the same, read asynchronously
  * ```
  */
-export function saveSafetensors(model: PCTModel): Uint8Array {
-  const sd = model.stateDict();
+export function saveSafetensors(model: PCTModel, stateDict: StateDict = model.stateDict()): Uint8Array {
+  const sd = new Map(stateDict);
   if (model.config.tieQueryKey) for (const key of [...sd.keys()]) if (key.endsWith('.k_conv.weight')) sd.delete(key);
   return writeSafetensors(sd, { format: 'pt', producer: '@heed/point-transformer', variant: model.config.variant });
 }

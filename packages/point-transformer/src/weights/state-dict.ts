@@ -1,5 +1,5 @@
 import type { HostTensor, StateDict } from '../nn/host-tensor.js';
-import type { Module } from '../nn/module.js';
+import type { Module, Param } from '../nn/module.js';
 
 /**
  * The module's weights and statistics in PyTorch layout under the reference state-dict names
@@ -13,12 +13,32 @@ import type { Module } from '../nn/module.js';
  * ```
  */
 export function getStateDict(module: Module): StateDict {
+  return buildStateDict(module, (param) => param.toTorch());
+}
+
+/**
+ * {@link getStateDict} with the variables read asynchronously (all at once): what training and
+ * checkpointing use, since webgpu in Node has no synchronous read.
+ *
+ * @example
+ * ```ts
+ * const sd = await getStateDictAsync(model); // the same entries as getStateDict(model)
+ * ```
+ */
+export async function getStateDictAsync(module: Module): Promise<StateDict> {
+  const params = [...new Set(module.stateEntries().flatMap((e) => (e.kind === 'counter' ? [] : [e.param])))];
+  const values = await Promise.all(params.map((p) => p.variable.data()));
+  const read = new Map(params.map((p, i) => [p, values[i] as Float32Array]));
+  return buildStateDict(module, (param) => param.toTorchFrom(read.get(param)!));
+}
+
+function buildStateDict(module: Module, hostOf: (param: Param) => HostTensor): StateDict {
   const out: StateDict = new Map();
   for (const e of module.stateEntries()) {
     if (e.kind === 'counter') {
       out.set(e.name, { dtype: 'int64', shape: [], data: BigInt64Array.of(BigInt(e.counter.value)) });
     } else {
-      out.set(e.name, e.param.toTorch());
+      out.set(e.name, hostOf(e.param));
     }
   }
   return out;

@@ -26,7 +26,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--points <N>', 'points per cloud (default: from <weights>.config.json, else 1024)')
     .option('--rotation <mode>', 'pose of the held-out clouds: so3 | up | none (default: from <weights>.config.json, else so3)')
     .option('--batch <B>', 'clouds per forward', '16')
-    .option('--backend <name>', 'wasm | cpu', 'wasm')
+    .option('--backend <name>', 'wasm | cpu | webgpu (Dawn: a GPU\'s Vulkan driver, else SwiftShader; Heed\'s fused kernels)', 'wasm')
     .option('--json', 'print only {"accuracy": …} or {"mIoU": …}')
     .action(async (f: EvalFlags) => {
       const weights = f.weights!;
@@ -37,7 +37,7 @@ export function registerEvalCommand(program: Command): void {
         throw new UsageError(`${weights} holds a ${described.variant} ${described.task} model, not ${variant} ${task}`);
       }
       const points = positiveInt('--points', f.points, described?.points ?? 1024);
-      const backend = await useCliBackend(oneOf('--backend', f.backend, ['wasm', 'cpu'] as const, 'wasm'));
+      const backend = await useCliBackend(oneOf('--backend', f.backend, ['wasm', 'cpu', 'webgpu'] as const, 'wasm'));
       let bytes: Uint8Array;
       try { bytes = new Uint8Array(readFileSync(weights)); } catch (e) { throw new Error(`${weights}: ${(e as Error).message}`); }
       const numClasses = described?.numClasses ?? (task === 'classification' ? SHAPE_CLASSES.length : PART_CATEGORIES.reduce((s, c) => s + c.parts.length, 0));
@@ -52,8 +52,8 @@ export function registerEvalCommand(program: Command): void {
       const rotation = oneOf('--rotation', f.rotation, ['so3', 'up', 'none'] as const, described?.rotation ?? 'so3');
       const options = { rotation, seed: integer('--seed', f.seed, 424242), count, points, batchSize: positiveInt('--batch', f.batch, 16), onProgress: (d: number) => bar.update(d) };
       const result = task === 'classification'
-        ? { accuracy: evaluateClassification(model, options).accuracy }
-        : { mIoU: evaluateSegmentation(model, options).mIoU };
+        ? { accuracy: (await evaluateClassification(model, options)).accuracy }
+        : { mIoU: (await evaluateSegmentation(model, options)).mIoU };
       bar.stop();
       model.dispose();
       if (f.json) process.stdout.write(`${JSON.stringify(result)}\n`);

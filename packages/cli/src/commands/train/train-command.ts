@@ -70,7 +70,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'heed-train')
     .option('--resume <checkpoint>', 'continue a run from its checkpoint directory (or checkpoint.json); its settings win')
     .option('--seed <S>', 'seed of the weights, data, augmentation and dropout', '1')
-    .option('--backend <name>', 'wasm | cpu', 'wasm')
+    .option('--backend <name>', 'wasm | cpu | webgpu (Dawn: a GPU\'s Vulkan driver, else SwiftShader; Heed\'s fused kernels)', 'wasm')
     .option('--optimizer <name>', 'sgd (momentum 0.9) | adam', 'sgd')
     .option('--lr <rate>', 'peak learning rate (default 0.01 for SGD, 1e-3 for Adam), cosine to lr/100')
     .option('--clouds-per-epoch <C>', 'fresh training clouds per epoch', '1024')
@@ -81,7 +81,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--validate-seed <S>', 'seed of the held-out set', '9001')
     .option('--max-steps <n>', 'stop after this many steps in this invocation (resume later)')
     .action(async (f: TrainFlags) => {
-      const backend = await useCliBackend(oneOf('--backend', f.backend, ['wasm', 'cpu'] as const, 'wasm'));
+      const backend = await useCliBackend(oneOf('--backend', f.backend, ['wasm', 'cpu', 'webgpu'] as const, 'wasm'));
       const out = f.out ?? 'heed-train';
       const resume = f.resume ? readCheckpointFiles(f.resume) : undefined;
       const config = resume?.state.config ?? configFromFlags(f);

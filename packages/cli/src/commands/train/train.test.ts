@@ -48,6 +48,22 @@ describe('heed train / heed eval', () => {
     expect(result.accuracy).toBeGreaterThanOrEqual(0);
   });
 
+  it('trains and evaluates on webgpu (the fused kernels and their gradients), on SwiftShader here', { timeout: 600_000 }, async () => {
+    const steps = async (backend: string) => {
+      const out = join(dir, backend);
+      await run('train', '--backend', backend, '--points', '32', '--batch', '2', '--clouds-per-epoch', '4', '--epochs', '1', '--rotation', 'up', '--out', out, '--seed', '5');
+      return { out, steps: readFileSync(join(out, 'train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'step') };
+    };
+    const wasm = await steps('wasm');
+    const { out, steps: gpu } = await steps('webgpu');
+    expect(gpu).toHaveLength(2);
+    // The same seeded run: the first step's loss (same weights, same batch) agrees to float32 noise.
+    expect(Math.abs(gpu[0].loss - wasm.steps[0].loss)).toBeLessThan(1e-4);
+    for (const r of gpu) expect(Number.isFinite(r.loss)).toBe(true);
+    const result = JSON.parse(await run('eval', '--backend', 'webgpu', '--weights', join(out, 'pct-classification.safetensors'), '--count', '4', '--json'));
+    expect(result.accuracy).toBeGreaterThanOrEqual(0);
+  });
+
   it('refuses bad options with the usage exit code', async () => {
     const bad = await run('train', '--task', 'detection', '--out', join(dir, 'x')).catch((e: unknown) => e);
     expect(exitCodeFor(bad)).toBe(EXIT_USAGE);

@@ -47,7 +47,10 @@ export async function useBackend(requested: BackendChoice): Promise<BackendRepor
       const init = await initWebGPU({ fallback: null });
       const info = init.adapterInfo;
       const adapter = [info?.vendor, info?.architecture, info?.description || info?.device].filter(Boolean).join(' / ') || 'WebGPU adapter';
-      return { backend: 'webgpu', requested, adapter: `${adapter}; features: ${init.features?.join(', ') || 'none'}` };
+      // A Heed kernel the device failed on runs as composed ops: say which.
+      const unavailable = Object.keys(init.unavailableKernels ?? {});
+      const kernels = unavailable.length ? `; composed ops instead of ${unavailable.join(', ')} (the device failed them)` : '';
+      return { backend: 'webgpu', requested, adapter: `${adapter}; features: ${init.features?.join(', ') || 'none'}${kernels}` };
     } catch (error) {
       const report = await useBackend('wasm');
       return { ...report, requested, fallbackReason: (error as Error).message };

@@ -3,6 +3,7 @@ import { scaledDotProductAttention } from '@heed/attention';
 import { offsetAttention } from '../attention/offset-attention.js';
 import type { AttentionKind } from '../attention/attention-map.js';
 import { BatchNorm } from '../nn/batch-norm.js';
+import { LBR } from '../nn/lbr.js';
 import { Module, Param, type SeedStream } from '../nn/module.js';
 import { Pointwise } from '../nn/pointwise.js';
 import type { ForwardContext } from './forward-context.js';
@@ -40,6 +41,8 @@ export class AttentionLayer extends Module {
   readonly value: Pointwise;
   readonly trans: Pointwise;
   readonly afterNorm: BatchNorm;
+  /** trans_conv, after_norm and the ReLU: folded into one matMul in evaluation. */
+  private readonly transform: LBR;
 
   constructor(readonly channels: number, readonly options: AttentionLayerOptions) {
     super();
@@ -54,6 +57,7 @@ export class AttentionLayer extends Module {
     this.value = this.addChild('v_conv', new Pointwise(channels, channels, { seed: seeds() }));
     this.trans = this.addChild('trans_conv', new Pointwise(channels, channels, { seed: seeds() }));
     this.afterNorm = this.addChild('after_norm', new BatchNorm(channels));
+    this.transform = new LBR(this.trans, this.afterNorm);
   }
 
   /** `x` [B, N, C] → [B, N, C]; records the layer's attention in `ctx` when asked to. */
@@ -80,7 +84,7 @@ export class AttentionLayer extends Module {
         const scale = this.options.kind === 'offset' ? 1 : 1 / Math.sqrt(d);
         ctx.attention.maps.push({ name, kind: this.options.kind, xyz: tf.keep(tf.clone(xyz)), query: tf.keep(q), key: tf.keep(k), scale, epsilon: 1e-9, ...(matrix ? { matrix: tf.keep(matrix) } : {}) });
       }
-      return tf.add(x, tf.relu(this.afterNorm.apply(this.trans.apply(y), ctx.training))) as tf.Tensor3D;
+      return tf.add(x, this.transform.apply(y, ctx.training)) as tf.Tensor3D;
     });
   }
 }

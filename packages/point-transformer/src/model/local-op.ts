@@ -47,17 +47,21 @@ export class LocalOp extends Module {
   applyIndexed(points: tf.Tensor3D, centres: tf.Tensor2D, neighbours: tf.Tensor3D, training: boolean): tf.Tensor3D {
     const d = this.inChannels / 2;
     if (points.rank !== 3 || points.shape[2] !== d) throw new Error(`LocalOp: expected point features [B, N, ${d}], got [${points.shape}]`);
+    // In evaluation the first BatchNorm is folded into W and a bias, added per centre — not over
+    // the K-times larger grouped tensor.
+    const folded = training ? undefined : this.lbr1.foldedWeights();
     return tf.tidy(() => {
-      const w = this.lbr1.linear.weight.variable; // [2d, out]
+      const w = folded?.weight ?? this.lbr1.linear.weight.variable; // [2d, out]
       const wa = tf.slice(w, [0, 0], [d, -1]);
       const wb = tf.slice(w, [d, 0], [d, -1]);
       const [b, n] = points.shape;
       const perPoint = tf.reshape(tf.matMul(tf.reshape(points, [b * n, d]), wa), [b, n, this.outChannels]);
       const centreFeatures = gatherRows(points, centres);
       const [, s] = centres.shape;
-      const perCentre = tf.reshape(tf.matMul(tf.reshape(centreFeatures, [b * s, d]), tf.sub(wb, wa)), [b, s, 1, this.outChannels]);
+      let perCentre = tf.reshape(tf.matMul(tf.reshape(centreFeatures, [b * s, d]), tf.sub(wb, wa)), [b, s, 1, this.outChannels]);
+      if (folded) perCentre = tf.add(perCentre, folded.bias);
       const conv1 = tf.add(gatherRows(perPoint, neighbours), perCentre); // [B, S, K, out]
-      const h = tf.relu(this.lbr1.norm.apply(conv1, training));
+      const h = tf.relu(folded ? conv1 : this.lbr1.norm.apply(conv1, training));
       return maxOver(this.lbr2.apply(h, training), 2) as tf.Tensor3D;
     });
   }

@@ -57,8 +57,11 @@ export class SegmentationHead extends Module {
       const perCloud = tf.concat(global, 1); // [B, 2048 (+64)]
       // convs1 of concat[per-point, per-cloud tiled over the points], without tiling: the per-cloud
       // term is computed once per cloud and broadcast (tile's gradient alone was a quarter of a step)
-      const conv1 = this.mlp1.linear.applyConcat([features, tf.expandDims(perCloud, 1)]);
-      let h = tf.relu(this.mlp1.norm.apply(conv1, ctx.training));
+      const parts = [features, tf.expandDims(perCloud, 1)];
+      // In evaluation with bns1 folded into the weights (see LBR).
+      let h = ctx.training
+        ? tf.relu(this.mlp1.norm.apply(this.mlp1.linear.applyConcat(parts), true))
+        : tf.relu(this.mlp1.linear.applyConcat(parts, this.mlp1.foldedWeights()));
       if (ctx.training && this.dropout > 0) h = tf.dropout(h, this.dropout, undefined, ctx.seed);
       return this.out.apply(this.mlp2.apply(h, ctx.training)) as tf.Tensor3D;
     });

@@ -78,6 +78,15 @@ export type StateEntry =
 export abstract class Module {
   private readonly own: StateEntry[] = [];
   private readonly children: [string, Module][] = [];
+  private readonly derived: { dispose(): void }[] = [];
+
+  /**
+   * Tensors the module derives from its state and keeps (e.g. an LBR's BatchNorm-folded weights):
+   * freed with the module by {@link dispose}.
+   */
+  attachDerived(derived: { dispose(): void }): void {
+    this.derived.push(derived);
+  }
 
   protected addParam(name: string, param: Param, kind: 'param' | 'buffer' = 'param'): Param {
     this.own.push({ name, kind, param });
@@ -111,11 +120,17 @@ export abstract class Module {
     return [...seen];
   }
 
-  /** Frees every variable. */
+  /** Frees every variable, and what every module derived from them. */
   dispose(): void {
     const seen = new Set<tf.Variable>();
     for (const e of this.stateEntries()) if (e.kind !== 'counter') seen.add(e.param.variable);
     seen.forEach((v) => v.dispose());
+    this.disposeDerived();
+  }
+
+  private disposeDerived(): void {
+    this.derived.forEach((d) => d.dispose());
+    this.children.forEach(([, child]) => child.disposeDerived());
   }
 }
 

@@ -59,24 +59,27 @@ export class Pointwise extends Module {
    * ```ts
    * const conv = new Pointwise(1024 + 2048, 512);
    * const y = conv.applyConcat([perPoint, tf.expandDims(perCloud, 1)]); // [B, N, 1024], [B, 1, 2048] → [B, N, 512]
+   * const z = conv.applyConcat(parts, lbr.foldedWeights()); // with another weight and bias (an LBR's folded ones)
    * ```
    */
-  applyConcat(parts: readonly tf.Tensor[]): tf.Tensor {
+  applyConcat(parts: readonly tf.Tensor[], replacement?: { weight: tf.Tensor; bias: tf.Tensor }): tf.Tensor {
     const widths = parts.map((p) => p.shape[p.rank - 1]!);
     const total = widths.reduce((a, b) => a + b, 0);
     if (total !== this.inChannels) {
       throw new Error(`Pointwise(${this.inChannels}→${this.outChannels}): parts with [${widths}] channels add up to ${total}, expected ${this.inChannels}`);
     }
+    const weight = replacement?.weight ?? this.weight.variable;
+    const bias = replacement ? replacement.bias : this.bias?.variable;
     return tf.tidy(() => {
       let offset = 0;
       let y: tf.Tensor | undefined;
       for (const [i, part] of parts.entries()) {
-        const rows = tf.slice(this.weight.variable, [offset, 0], [widths[i]!, -1]);
+        const rows = tf.slice(weight, [offset, 0], [widths[i]!, -1]);
         offset += widths[i]!;
         const term = tf.reshape(tf.matMul(tf.reshape(part, [-1, widths[i]!]), rows), [...part.shape.slice(0, -1), this.outChannels]);
         y = y ? tf.add(y, term) : term;
       }
-      return this.bias ? tf.add(y!, this.bias.variable) : y!;
+      return bias ? tf.add(y!, bias) : y!;
     });
   }
 }

@@ -31,10 +31,9 @@ const skipUnlessGPU = (ctx: { skip: (note?: string) => never }) => {
 
 /** A plan input for [bh, tq, d] q and output and [bh, tk, d] k and v, with generous limits. */
 function planInput(bh: number, tq: number, tk: number, d: number, over: Partial<AttentionPlanInput> = {}): AttentionPlanInput {
-  const slice = (elements: number) => ({ sliceBytes: elements * 4, slices: bh });
   return {
     bh, tq, tk, rowsPerWorkgroup: 64, budget: DEFAULT_DISPATCH_BUDGET, minWorkgroups: 1, maxWorkgroups: 65535, bindingLimit: 2 ** 27, alignment: 256,
-    tensors: { q: slice(tq * d), k: slice(tk * d), v: slice(tk * d), keyLengths: slice(1), output: slice(tq * d) },
+    sliceBytes: { q: tq * d * 4, k: tk * d * 4, v: tk * d * 4, keyLengths: 4, output: tq * d * 4 },
     ...over,
   };
 }

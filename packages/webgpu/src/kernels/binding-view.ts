@@ -41,31 +41,24 @@ export function storageBindingLimit(limits: { maxStorageBufferBindingSize: numbe
   return Math.min(limits.maxStorageBufferBindingSize, limitOverride ?? Infinity);
 }
 
-/** Slices of a tensor that one binding must cover: `count` slices of `sliceBytes` from `first`. */
-export interface SliceRange {
-  /** Bytes of one slice (a run of the leading dimension). */
-  sliceBytes: number;
-  /** Slices in the whole tensor. */
-  slices: number;
-}
-
 /**
- * How many slices from `first` one binding of the tensor can hold: Infinity when the whole tensor
- * fits (it is bound whole), else as many as fit after rounding the offset down to `alignment`.
- * Throws, naming the tensor, when not even the slice at `first` fits.
+ * How many slices from `first` one binding of a tensor of `slices` slices of `sliceBytes` each
+ * can hold: Infinity when the whole tensor fits (it is bound whole), else as many as fit after
+ * rounding the offset down to `alignment`. Throws, naming the tensor, when not even the slice at
+ * `first` fits.
  *
  * @example
  * ```ts
- * slicesThatFit('k', { sliceBytes: 2368, slices: 5 }, 2, 4836, 256); // 1: offset 4736 rounds down to 4608
+ * slicesThatFit('k', 2368, 5, 2, 4836, 256); // 1: offset 4736 rounds down to 4608
  * ```
  */
-export function slicesThatFit(name: string, t: SliceRange, first: number, limit: number, alignment: number): number {
-  if (t.sliceBytes * t.slices <= limit) return Infinity;
-  const pad = (first * t.sliceBytes) % alignment;
-  const fit = Math.floor((limit - pad) / t.sliceBytes);
+function slicesThatFit(name: string, sliceBytes: number, slices: number, first: number, limit: number, alignment: number): number {
+  if (sliceBytes * slices <= limit) return Infinity;
+  const pad = (first * sliceBytes) % alignment;
+  const fit = Math.floor((limit - pad) / sliceBytes);
   if (fit < 1) {
-    const why = pad > 0 && t.sliceBytes <= limit ? ` (+ ${pad} to align the binding offset to ${alignment})` : '';
-    throw new Error(`${name}: one slice is ${t.sliceBytes} bytes${why}, more than the storage binding limit of ${limit} bytes`);
+    const why = pad > 0 && sliceBytes <= limit ? ` (+ ${pad} to align the binding offset to ${alignment})` : '';
+    throw new Error(`${name}: one slice is ${sliceBytes} bytes${why}, more than the storage binding limit of ${limit} bytes`);
   }
   return fit;
 }
@@ -97,7 +90,7 @@ export function planSliceRanges(
   for (let first = 0; first < slices;) {
     let count = Math.max(1, Math.min(slices - first, maxPerRange));
     for (const [name, bytes] of Object.entries(sliceBytes)) {
-      count = Math.min(count, slicesThatFit(`${kernel}: ${name}`, { sliceBytes: bytes, slices }, first, limit, alignment));
+      count = Math.min(count, slicesThatFit(`${kernel}: ${name}`, bytes, slices, first, limit, alignment));
     }
     ranges.push({ first, count });
     first += count;

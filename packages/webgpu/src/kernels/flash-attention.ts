@@ -5,7 +5,7 @@ import { FusedScaledDotProductAttention, type FusedAttentionAttrs, type FusedAtt
 import { FlashAttentionProgram, chooseTiles } from './flash-attention-program.js';
 import { FlashAttentionTiledProgram, chooseTiledTiles } from './flash-attention-tiled-program.js';
 import { dispatchBudget, minDispatchWorkgroups } from './dispatch-budget.js';
-import { bindSlices, planSliceRanges, storageBindingLimit, type SliceRange } from './binding-view.js';
+import { bindSlices, planSliceRanges, storageBindingLimit } from './binding-view.js';
 
 /** What {@link planAttentionDispatches} needs to know about a call and the device. */
 export interface AttentionPlanInput {
@@ -24,8 +24,8 @@ export interface AttentionPlanInput {
   /** Bytes of one tensor one dispatch may bind, and the alignment of binding offsets. */
   bindingLimit: number;
   alignment: number;
-  /** The tensors to bind, by name: bytes per slice and slices. */
-  tensors: Record<string, SliceRange>;
+  /** The tensors to bind, by name: bytes per slice (each has `bh` slices). */
+  sliceBytes: Record<string, number>;
 }
 
 /** One dispatch: query rows [rowStart, rowStart + rows) of slices [sliceStart, sliceStart + slices). */
@@ -44,9 +44,8 @@ export interface AttentionDispatch {
  *
  * @example
  * ```ts
- * const slice = { sliceBytes: 333 * 64 * 4, slices: 2 };
  * planAttentionDispatches({ bh: 2, tq: 333, tk: 333, rowsPerWorkgroup: 64, budget: 64 * 333, minWorkgroups: 1, maxWorkgroups: 65535,
- *   bindingLimit: 2 ** 27, alignment: 256, tensors: { q: slice } }).length; // 12: 6 row ranges × 2 slices
+ *   bindingLimit: 2 ** 27, alignment: 256, sliceBytes: { q: 333 * 64 * 4 } }).length; // 12: 6 row ranges × 2 slices
  * ```
  */
 export function planAttentionDispatches(p: AttentionPlanInput): AttentionDispatch[] {
@@ -58,8 +57,7 @@ export function planAttentionDispatches(p: AttentionPlanInput): AttentionDispatc
   const slicesByBudget = groupsPerDispatch < groups
     ? 1
     : Math.max(1, Math.ceil(p.minWorkgroups / groups), Math.floor(p.budget / Math.max(1, p.tq * p.tk)));
-  const sliceBytes = Object.fromEntries(Object.entries(p.tensors).map(([name, t]) => [name, t.sliceBytes]));
-  const ranges = planSliceRanges(FusedScaledDotProductAttention, p.bh, sliceBytes, p.bindingLimit, p.alignment, Math.min(slicesByBudget, p.maxWorkgroups));
+  const ranges = planSliceRanges(FusedScaledDotProductAttention, p.bh, p.sliceBytes, p.bindingLimit, p.alignment, Math.min(slicesByBudget, p.maxWorkgroups));
   const plan: AttentionDispatch[] = [];
   for (const { first, count } of ranges) {
     for (let rowStart = 0; rowStart < p.tq; rowStart += rowsPerDispatch) {
@@ -108,12 +106,11 @@ const flashAttention: KernelFunc = ({ inputs, backend, attrs }) => {
   const program = chooseProgram(d, dv, limits);
   const bindingLimit = storageBindingLimit(limits);
   const alignment = limits.minStorageBufferOffsetAlignment;
-  const slice = (elements: number): SliceRange => ({ sliceBytes: elements * 4, slices: bh });
   // Planned (and so checked) before the output exists, so that a throw leaves nothing behind.
   const plan = planAttentionDispatches({
     bh, tq, tk, rowsPerWorkgroup: program.rows, budget: dispatchBudget(), minWorkgroups: minDispatchWorkgroups(), maxWorkgroups: limits.maxComputeWorkgroupsPerDimension,
     bindingLimit, alignment,
-    tensors: { q: slice(tq * d), k: slice(tk * d), v: slice(tk * dv), keyLengths: slice(1), output: slice(tq * dv) },
+    sliceBytes: { q: tq * d * 4, k: tk * d * 4, v: tk * dv * 4, keyLengths: 4, output: tq * dv * 4 },
   });
   const out = gpu.makeTensorInfo([bh, tq, dv], 'float32');
   for (const c of plan) {

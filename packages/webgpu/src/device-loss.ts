@@ -147,7 +147,10 @@ export function watchDeviceLoss(device: GPUDevice, backend: tf.KernelBackend, re
     // A backend someone removed on purpose (tf.removeBackend) is not ours to bring back.
     if (tf.findBackend('webgpu') !== backend) return;
     recovering = recover(info, backend, replaceBackend);
-    void recovering.finally(() => { recovering = undefined; });
+    // Whoever awaits deviceRecovery() sees a failure; unawaited, it must not end the process.
+    recovering
+      .catch((error: unknown) => console.error('[heed] recovering from a lost WebGPU device failed:', error))
+      .finally(() => { recovering = undefined; });
   });
 }
 
